@@ -124,3 +124,7 @@ def test_demo_runs_on_the_bundled_samples(tmp_path: Path):
 def test_samples_are_shipped_in_all_three_formats():
     kinds = {p.suffix for p in sample_dir().rglob("*") if p.is_file()}
     assert {".txt", ".html", ".jsonl"} <= kinds
+
+
+def test_workers_must_be_positive():
+    assert runner.invoke(app, ["extract", "x.txt", "--workers", "0"]).exit_code == 2

