@@ -128,3 +128,39 @@ def test_samples_are_shipped_in_all_three_formats():
 
 def test_workers_must_be_positive():
     assert runner.invoke(app, ["extract", "x.txt", "--workers", "0"]).exit_code == 2
+
+
+def test_runner_streams_without_reading_ahead():
+    """The runner pulls only a bounded window of the input: memory stays flat on any input size."""
+    from itertools import count, islice
+
+    from newsgraph.ingest import Article
+    from newsgraph.nlp import runner
+
+    pulled = []
+
+    def endless():
+        for i in count():
+            pulled.append(i)
+            yield Article(text=f"Report {i} from Dakar.", id=str(i), item=str(i))
+
+    class FakeNLP:  # records_for only needs make_doc and pipe
+        def __init__(self):
+            import spacy
+
+            self.blank = spacy.blank("en")
+
+        def make_doc(self, text):
+            return self.blank.make_doc(text)
+
+        def pipe(self, docs, batch_size=16):
+            return iter(docs)
+
+    original = runner.load_pipeline
+    runner.load_pipeline = lambda *a, **k: FakeNLP()
+    try:
+        first = list(islice(runner.process(endless(), workers=1, chunk_size=8), 20))
+    finally:
+        runner.load_pipeline = original
+    assert [r.id for r in first] == [str(i) for i in range(20)]
+    assert len(pulled) <= 24

@@ -148,3 +148,8 @@ def org_words() -> frozenset[str]:
 def role_stop_words() -> frozenset[str]:
     """Words that end a role description: what follows is a place or a clause ("a teacher in a village")."""
     return _words("role_stop_words.txt")
+
+
+def warm_up() -> None:
+    """Load every lexicon now (components call this when they are created)."""
+    titles(), role_modifiers(), demonyms(), country_names(), _places(), name_parts(), org_words(), role_stop_words()

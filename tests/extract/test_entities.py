@@ -138,3 +138,14 @@ def test_mentions_are_exact_spans(extract_record):
     for entity in record.entities:
         for mention in entity.mentions:
             assert text[mention.start:mention.end] == mention.text
+
+
+def test_possessive_inside_an_organization_name_is_kept(extract_record):
+    record = extract_record("The Prosecutor General's Office in Vilnius opened an inquiry on Monday.")
+    names = [e.name for e in record.entities]
+    assert "Office" not in names
+
+
+def test_country_possessor_is_split_from_the_group(extract_record):
+    record = extract_record("Sudan's WFF denied the report, and Sudan's army said it would respond.")
+    assert any(e.name == "Sudan" and e.type == "GPE" for e in record.entities)

@@ -53,6 +53,7 @@ class EntityExtractor:
 
     def __init__(self, labels=DEFAULT_LABELS):
         self.labels = frozenset(labels)
+        lex.warm_up()  # load the lexicons now, not on the first article (forked workers then share them)
 
     def __call__(self, doc: Doc) -> Doc:
         entities, genders = extract_entities(doc, self.labels)
@@ -81,21 +82,28 @@ class _Context:
         self._find_titles()
 
     def _find_titles(self) -> None:
-        doc, text = self.doc, self.doc.text
+        doc = self.doc
         prefixes, titles = _title_prefixes(), lex.titles()
-        for i, token in enumerate(doc):
-            if not token.text[:1].isalpha():
+        lowers = [t.lower_ for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        n = len(lowers)
+        for i in range(n):
+            surface = lowers[i]
+            if surface not in prefixes or not surface[:1].isalpha():
                 continue
             best = None
-            for j in range(i + 1, min(len(doc), i + 12) + 1):
-                last = doc[j - 1]
-                surface = " ".join(text[token.idx:last.idx + len(last.text)].lower().split())
-                if surface not in prefixes:
-                    break
+            j = i + 1
+            while True:
                 if surface in titles:
                     best = j
                     if self.title_ending.get(j, j) > i:
                         self.title_ending[j] = i
+                if j >= n or j - i >= 12:
+                    break
+                surface = surface + (" " if spaces[j - 1] else "") + lowers[j]
+                if surface not in prefixes:
+                    break
+                j += 1
             if best is not None:
                 self.title_at[i] = best
 
@@ -122,7 +130,7 @@ def _is_honorific(title: lex.Title) -> bool:
 
 
 def _title_of(doc: Doc, start: int, end: int) -> lex.Title | None:
-    surface = " ".join(doc.text[doc[start].idx:doc[end - 1].idx + len(doc[end - 1].text)].lower().split())
+    surface = " ".join(doc[start:end].text.lower().split())
     return lex.titles().get(surface)
 
 
@@ -185,7 +193,8 @@ def _raw_mentions(doc: Doc, ctx: _Context, labels: frozenset[str]) -> list[_Ment
         # parentheses ("Sahel Defense Coalition (SDC"), a possessor ("Sudan's WFF")
         pieces, piece_start = [], ent.start
         for i in range(ent.start, ent.end):
-            if doc[i].text in {",", "(", ")"} or doc[i].text in _POSSESSIVE:
+            if doc[i].text in {",", "(", ")"} or (
+                    doc[i].text in _POSSESSIVE and lex.country_code(doc[piece_start:i].text)):
                 pieces.append((piece_start, i, doc[i].text))
                 piece_start = i + 1
         pieces.append((piece_start, ent.end, ""))
@@ -409,7 +418,7 @@ def _role_pieces(doc: Doc, start: int, end: int, splits=()) -> tuple[list[str], 
             gender = gender or title.gender
             if _is_honorific(title):
                 continue
-        surface = doc.text[doc[a].idx:doc[b - 1].idx + len(doc[b - 1].text)]
+        surface = doc[a:b].text
         if title is not None and "." in surface:
             surface = title.canonical  # "Gen." → "General", "Lt. Gen." → "Lieutenant General"
         else:
@@ -570,11 +579,23 @@ def _name_words(doc: Doc, m: _Mention) -> list[str]:
 
 
 def _surname(words: list[str]) -> str:
+    """The surname to compare, its joined particle dropped ("al-sistani" → "sistani")."""
     last = words[-1] if words else ""
-    for particle, kind in lex.name_parts().items():
-        if kind == "particle" and particle.endswith("-") and last.startswith(particle):
-            return last[len(particle):]
+    if "-" in last:
+        for particle in _joined_particles():
+            if last.startswith(particle):
+                return last[len(particle):]
     return last
+
+
+_JOINED: tuple[str, ...] | None = None
+
+
+def _joined_particles() -> tuple[str, ...]:
+    global _JOINED
+    if _JOINED is None:
+        _JOINED = tuple(p for p, kind in lex.name_parts().items() if kind == "particle" and p.endswith("-"))
+    return _JOINED
 
 
 def _compatible_given(a: list[str], b: list[str]) -> bool:
@@ -739,7 +760,7 @@ def _merge_variants(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
 
 def _canonical_name(doc: Doc, c: _Cluster) -> str:
     def span_text(m):
-        return doc.text[doc[m.start].idx:doc[m.end - 1].idx + len(doc[m.end - 1].text)]
+        return doc[m.start:m.end].text
 
     if c.label == "PERSON":
         best = max(c.mentions, key=lambda m: (len(_name_words(doc, m)), len(span_text(m)), -m.start))

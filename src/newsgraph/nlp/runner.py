@@ -81,10 +81,16 @@ def process(items: Iterable[Article | Failure], model: str | None = None, worker
             articles = [a for a in chunk if isinstance(a, Article)]
             yield from _merge(chunk, records_for(nlp, articles) if articles else [])
         return
-    # Spawned workers each load the pipeline once; small chunks keep them evenly busy.
+    # Where the platform forks, the pipeline is loaded once here and the workers inherit it (as spaCy's own
+    # n_process does); elsewhere each spawned worker loads it once. Small chunks keep the workers evenly busy.
     chunk_size = max(1, min(chunk_size, 8))
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(model, disable))
+    if "fork" in multiprocessing.get_all_start_methods():
+        global _WORKER_NLP
+        _WORKER_NLP = load_pipeline(model, disable)
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    else:  # pragma: no cover - macOS/Windows
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker, initargs=(model, disable))
     pending: deque[tuple[list[Article | Failure], Future | None]] = deque()
     try:
         for chunk in _chunks(items, chunk_size):

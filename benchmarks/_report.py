@@ -1,0 +1,24 @@
+"""Writing a benchmark's figures into its own section of ``docs/benchmarks.md``.
+
+Each benchmark owns the text between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``; the rest of the file
+(definitions, comparisons, prose) is written by hand and left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    stamp = f"_Measured {datetime.date.today().isoformat()}._"
+    block = f"{begin}\n{stamp}\n\n{body.strip()}\n{end}"
+    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip("\n") + f"\n\n## {name}\n\n{block}\n"
+    path.write_text(text, "utf-8")
