@@ -83,16 +83,17 @@ def _check_published(value: Optional[str]) -> Optional[str]:
 
 def run_extract(paths: list[str], *, output: IO[str], errors: Optional[IO[str]], fmt: OutputFormat,
                 published: Optional[str], model: Optional[str], workers: int, disable: list[str],
-                on_record=None) -> tuple[int, int]:
+                on_record=None, max_chars: Optional[int] = None) -> tuple[int, int]:
     """Extract records from ``paths`` into ``output``; returns (records written, items failed)."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .ingest import Failure, read_sources
+    from .ingest import Failure, Limits, read_sources
     from .nlp import process
 
     stderr = Console(stderr=True)
     written = failed = 0
-    items = read_sources(paths, published=published)
+    limits = Limits(max_chars=max_chars) if max_chars else Limits()
+    items = read_sources(paths, limits=limits, published=published)
     with ExitStack() as stack:
         progress = None
         if stderr.is_terminal:
@@ -148,6 +149,8 @@ def extract(
         case_sensitive=False)] = OutputFormat.jsonl,
     disable: Annotated[Optional[list[str]], typer.Option(
         help="Leave a newsgraph component out (repeatable): entities.")] = None,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest article text processed, in characters; longer ones fail with a reason.")] = 1_000_000,
 ) -> None:
     """Extract one record per article (JSONL on stdout), in input order.
 
@@ -161,7 +164,8 @@ def extract(
         with _open_output(output, "output") as out, ExitStack() as stack:
             err_handle = stack.enter_context(_open_output(errors, "errors file")) if errors else None
             written, failed = run_extract(paths, output=out, errors=err_handle, fmt=fmt, published=published,
-                                          model=model, workers=workers, disable=disable or [])
+                                          model=model, workers=workers, disable=disable or [],
+                                          max_chars=max_chars)
     except (ModelNotFound, ValueError) as err:
         raise _usage_error(str(err)) from None
     except BrokenPipeError:  # `newsgraph extract ... | head`

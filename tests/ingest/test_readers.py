@@ -157,7 +157,14 @@ def test_corrupt_gzip_fails(tmp_path: Path):
     path = tmp_path / "bad.txt.gz"
     path.write_bytes(b"\x1f\x8b\x08\x00garbage-not-deflate")
     [item] = read(path)
-    assert isinstance(item, Failure)
+    assert isinstance(item, Failure) and "gzip" in item.reason
+
+
+def test_gzipped_text_and_jsonl(tmp_path: Path):
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress("Talks in Accra.".encode()))
+    (tmp_path / "b.jsonl.gz").write_bytes(gzip.compress(json.dumps({"text": "Talks in Lome."}).encode() + b"\n"))
+    items = read(tmp_path / "a.txt.gz", tmp_path / "b.jsonl.gz")
+    assert [i.text for i in items] == ["Talks in Accra.", "Talks in Lome."]
 
 
 def test_json_array_file(tmp_path: Path):
@@ -254,3 +261,12 @@ def test_directory_of_mixed_files_in_sorted_order(tmp_path: Path):
     summary = [(type(i).__name__, Path(i.item).name) for i in items]
     assert summary == [("Article", "a.txt"), ("Article", "b.txt"), ("Failure", "c.bin"),
                        ("Article", "d.jsonl:1"), ("Failure", "d.jsonl:2"), ("Failure", "e.txt")]
+
+
+def test_gzip_jsonl_broken_mid_stream_keeps_what_was_read(tmp_path: Path):
+    good = gzip.compress(b"".join(json.dumps({"id": str(i), "text": f"Item {i}."}).encode() + b"\n" for i in range(3)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(good[: len(good) - 12])  # truncated: the trailer and part of the data are gone
+    items = read(path)
+    assert isinstance(items[-1], Failure) and items[-1].item == str(path)
+    assert all(isinstance(i, Article) for i in items[:-1])

@@ -22,6 +22,7 @@ __all__ = ["Article", "Failure", "Limits", "ReadError", "read_sources", "reader_
 #: File endings newsgraph reads, and the reader for each.
 SUFFIXES = {
     ".txt": read_text_file,
+    ".txt.gz": read_text_file,
     ".text": read_text_file,
     ".html": read_html_file,
     ".htm": read_html_file,
@@ -30,7 +31,9 @@ SUFFIXES = {
     ".jsonl": read_jsonl_stream,
     ".jsonl.gz": read_jsonl_stream,
     ".ndjson": read_jsonl_stream,
+    ".ndjson.gz": read_jsonl_stream,
     ".json": read_json_file,
+    ".json.gz": read_json_file,
 }
 
 

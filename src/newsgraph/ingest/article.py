@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
@@ -66,14 +67,16 @@ def open_maybe_gzip(path) -> BinaryIO:
     return raw
 
 
+#: What a broken gzip stream raises while it is read.
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def read_file_bytes(path, limit: int) -> bytes:
     """The (decompressed) bytes of a file, bounded: a gzip bomb fails once it inflates past ``limit``."""
     with open_maybe_gzip(path) as stream:
         try:
             return read_bounded(stream, limit, "file (decompressed)" if isinstance(stream, gzip.GzipFile) else "file")
-        except (gzip.BadGzipFile, EOFError, OSError) as err:
-            if isinstance(err, ReadError):
-                raise
+        except GZIP_ERRORS as err:
             raise ReadError(f"corrupt gzip data: {err}") from err
 
 
@@ -153,5 +156,5 @@ def as_str_list(value) -> list[str]:
     return []
 
 
-__all__ = ["Article", "Failure", "Limits", "ReadError", "read_bounded", "read_file_bytes", "decode_text",
+__all__ = ["Article", "Failure", "Limits", "ReadError", "GZIP_ERRORS", "read_bounded", "read_file_bytes", "decode_text",
            "check_text", "normalize_published", "as_str_list", "open_maybe_gzip"]

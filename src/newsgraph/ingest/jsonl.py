@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .article import (Article, Failure, Limits, ReadError, as_str_list, check_text, normalize_published,
-                      open_maybe_gzip, read_bounded)
+from .article import (GZIP_ERRORS, Article, Failure, Limits, ReadError, as_str_list, check_text,
+                      normalize_published, open_maybe_gzip, read_bounded)
 
 _CHUNK = 1 << 20
 
@@ -100,7 +100,7 @@ def read_jsonl_stream(source: Path | BinaryIO, limits: Limits, name: str | None 
                 yield article_from_object(obj, item, limits)
             except ReadError as err:
                 yield Failure(item, str(err))
-    except OSError as err:  # a gzip stream that breaks mid-way
+    except (OSError, *GZIP_ERRORS) as err:  # a gzip stream that breaks mid-way
         yield Failure(name, f"cannot read the rest of the stream: {err}")
     finally:
         if close:
@@ -110,7 +110,10 @@ def read_jsonl_stream(source: Path | BinaryIO, limits: Limits, name: str | None 
 def read_json_file(path: Path, limits: Limits) -> Iterator[Article | Failure]:
     """A .json file: an array of article objects, one object, or (written with the wrong ending) JSONL."""
     with open_maybe_gzip(path) as stream:
-        data = read_bounded(stream, limits.max_bytes * 10, "JSON file")
+        try:
+            data = read_bounded(stream, limits.max_bytes * 10, "JSON file")
+        except GZIP_ERRORS as err:
+            raise ReadError(f"corrupt gzip data: {err}") from err
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
