@@ -89,12 +89,27 @@ def country_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def country_parts() -> frozenset[str]:
+    """Lowercase names of regions named for their country (``scotland``, ``gaza``): they map to the country's
+    code but are not names of the country itself."""
+    return frozenset(row["alias"].lower() for row in _rows("country_aliases.tsv") if row.get("kind") == "part")
+
+
+def _country_key(name: str) -> str:
+    key = " ".join(name.strip().lower().replace("’", "'").split())
+    return key[4:] if key.startswith("the ") else key
+
+
 def country_code(name: str) -> str | None:
     """ISO alpha-3 for a country name as written ("the United States", "Türkiye", "U.S."), else None."""
-    key = name.strip().lower()
-    if key.startswith("the "):
-        key = key[4:]
-    return country_names().get(key)
+    return country_names().get(_country_key(name))
+
+
+def is_country_name(name: str) -> bool:
+    """A name of a country itself ("U.S.", "Britain"), not of a region named for it ("Scotland", "Gaza")."""
+    key = _country_key(name)
+    return key in country_names() and key not in country_parts()
 
 
 @lru_cache(maxsize=1)
@@ -152,4 +167,10 @@ def role_stop_words() -> frozenset[str]:
 
 def warm_up() -> None:
     """Load every lexicon now (components call this when they are created)."""
-    titles(), role_modifiers(), demonyms(), country_names(), _places(), name_parts(), org_words(), role_stop_words()
+    titles(), role_modifiers(), demonyms(), country_names(), country_parts(), _places(), role_verbs(), name_parts(), org_words(), role_stop_words()
+
+
+@lru_cache(maxsize=1)
+def role_verbs() -> dict[str, str]:
+    """Verb lemma → the role it gives its subject ("heads" the committee → "head", "chairs" → "chair")."""
+    return {row["verb"].lower(): row["role"] for row in _rows("role_verbs.tsv")}

@@ -149,3 +149,61 @@ def test_possessive_inside_an_organization_name_is_kept(extract_record):
 def test_country_possessor_is_split_from_the_group(extract_record):
     record = extract_record("Sudan's WFF denied the report, and Sudan's army said it would respond.")
     assert any(e.name == "Sudan" and e.type == "GPE" for e in record.entities)
+
+
+def test_role_before_a_comma_with_a_country_possessor_and_a_double_surname(extract_record):
+    record = extract_record(
+        "Chile's mining minister, Rocío Fuentes Lagos, said the copper levy would stay. "
+        "Fuentes told reporters in Santiago that talks would resume.")
+    person = by_name(record, "Rocío Fuentes Lagos")
+    assert person.roles == ["mining minister"]
+    assert person.country == "CHL"
+    assert [m.text for m in person.mentions] == ["Rocío Fuentes Lagos", "Fuentes"]
+
+
+def test_role_from_a_relative_clause_after_an_age(extract_record):
+    person = by_name(extract_record("Tomas Berg, 57, who heads the Nordic Grain Council, said prices would rise."),
+                     "Tomas Berg")
+    assert person.roles == ["head of the Nordic Grain Council"]
+
+
+def test_appositive_after_an_age(extract_record):
+    person = by_name(extract_record("Ana Duarte, 41, a nurse from Porto, said the clinic had closed."), "Ana Duarte")
+    assert person.roles == ["nurse"]
+
+
+def test_defined_acronym_wins_over_the_models_label(extract_record):
+    record = extract_record(
+        "Shares of Kestrel Marine Holdings (KMH) fell on Monday. A KMH spokesman, Ivo Petrov, said the "
+        "company would appeal. KMH has ships in Varna.")
+    org = by_name(record, "Kestrel Marine Holdings")
+    assert org.type == "ORG"
+    assert [m.text for m in org.mentions].count("KMH") == 3
+    assert by_name(record, "Ivo Petrov").roles == ["KMH spokesman"]
+
+
+def test_wire_agency_in_a_dateline_is_not_the_place(extract_record):
+    record = extract_record("LIMA, Peru (AP) — Peru's congress voted on Tuesday to censure the minister.")
+    peru = [e for e in record.entities if e.country == "PER" and e.type == "GPE" and e.name == "Peru"]
+    assert peru and all(m.text == "Peru" for m in peru[0].mentions)
+
+
+def test_regions_named_for_a_country_keep_their_identity(extract_record):
+    record = extract_record("Aid reached Gaza on Monday, while raids continued in the West Bank.")
+    names = {e.name for e in record.entities}
+    assert "Gaza" in names and "West Bank" in names
+
+
+@pytest.mark.parametrize("text, name, roles, country", [
+    ("Father Elias Haddad, the Greek Orthodox prelate of the city, urged calm.",
+     "Elias Haddad", ["Father", "Greek Orthodox prelate of the city"], None),
+    ("Wen Li, a Singapore-based analyst, said the deal would close.", "Wen Li", ["Singapore-based analyst"], None),
+    ("Rami Nassar, a Palestinian Authority official, said the crossing was shut.",
+     "Rami Nassar", ["Palestinian Authority official"], "PSE"),
+    ("Karl Weiss, a senior official of the ruling Unity Party, resigned.",
+     "Karl Weiss", ["senior official of the ruling Unity Party"], None),
+])
+def test_demonyms_inside_a_role(extract_record, text, name, roles, country):
+    person = by_name(extract_record(text), name)
+    assert person.roles == roles
+    assert person.country == country

@@ -186,6 +186,7 @@ def _only_title_words(doc: Doc, start: int, end: int) -> bool:
 
 def _raw_mentions(doc: Doc, ctx: _Context, labels: frozenset[str]) -> list[_Mention]:
     out: list[_Mention] = []
+    person_names = {doc[e.end - 1].text for e in doc.ents if e.label_ == "PERSON"}
     for ent in doc.ents:
         if ent.label_ not in labels:
             continue
@@ -205,14 +206,19 @@ def _raw_mentions(doc: Doc, ctx: _Context, labels: frozenset[str]) -> list[_Ment
                 label = "GPE"
             elif n > 0 and label != "PERSON" and pieces[n - 1][2] == "," and _looks_like_name(doc, *_trim(doc, a, b)):
                 label = "PERSON"
-            elif n > 0 and pieces[n - 1][2] == "(" and label == "PERSON":
-                label = "ORG"
-            out.extend(_split_title(doc, ctx, a, b, label))
+            elif n > 0 and pieces[n - 1][2] == "(" and _ACRONYM.match(text.replace(".", "")) \
+                    and not lex.is_country_name(text):
+                label = "ORG"  # "(SDC)", "(AP)"
+            out.extend(_split_title(doc, ctx, a, b, label, person_names))
     return out
 
 
-def _split_title(doc: Doc, ctx: _Context, start: int, end: int, label: str) -> list[_Mention]:
-    """A mention with any title inside it split off: the title becomes a role, what follows it a PERSON."""
+def _split_title(doc: Doc, ctx: _Context, start: int, end: int, label: str,
+                 person_names: set[str] = frozenset()) -> list[_Mention]:
+    """A mention with any title inside it split off: the title becomes a role, what follows it a PERSON.
+
+    An organization that merely opens with a title word ("General Harbor") is left whole unless the title is
+    abbreviated, the rest is a full name, or the rest is a name the model tags as a person elsewhere."""
     start, end = _trim(doc, start, end)
     if start >= end or _only_title_words(doc, start, end):
         return []
@@ -221,6 +227,9 @@ def _split_title(doc: Doc, ctx: _Context, start: int, end: int, label: str) -> l
         if j is None or j > end or not _is_capitalized(doc[i]):
             continue
         head, tail = (start, i), (j, end)
+        if label != "PERSON" and i == start and tail[1] - tail[0] == 1 and not doc[j - 1].text.endswith(".") \
+                and doc[end - 1].text not in person_names:
+            continue
         if tail[0] < tail[1] and _looks_like_name(doc, *tail):
             result = [] if head[0] == head[1] or _only_title_words(doc, *head) else [
                 _Mention(head[0], head[1], "ORG" if label == "PERSON" else label)]
@@ -275,15 +284,16 @@ def _has_title_appositive(doc: Doc, m: _Mention) -> bool:
 def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
     covered = _covered(mentions, len(doc))
     # surnames of the article's people: "Holloway" or "Hamid" alone is that person, not the town of that name
-    surnames = {doc[m.end - 1].text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2}
+    surnames = {t.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2
+                for t in doc[m.start:m.end] if t.text[:1].isupper()}
     for m in mentions:
         text = doc[m.start:m.end].text
         words = {t.lower_ for t in doc[m.start:m.end]}
         after_title = m.start in ctx.title_ending and (
             _is_capitalized(doc[ctx.title_ending[m.start]]) or m.end - m.start >= 2)
         if m.label == "PERSON":
-            if words & lex.org_words():
-                m.label = "ORG"  # "Meridian Wire", "Harbor News"
+            if words & lex.org_words() or (m.end - m.start == 1 and _ACRONYM.match(text) and not after_title):
+                m.label = "ORG"  # "Meridian Wire", "Harbor News", "BAS"
             elif after_title:
                 continue
             elif lex.country_code(text):
@@ -295,6 +305,13 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
             continue
         if m.label in ("FAC", "GPE", "LOC") and doc[m.end - 1].lower_ in lex.org_words():
             m.label = "ORG"  # "Great Lakes Relief Network"
+            continue
+        if m.label != "NORP" and lex.demonym(text) and not lex.country_code(text):
+            m.label = "NORP"  # "Emirati", "Ukrainian"
+            continue
+        if m.start >= 2 and doc[m.start - 1].text == "," and _looks_like_name(doc, m.start, m.end, allow_place=True) \
+                and _role_before_comma(doc, ctx, m.start - 1) is not None:
+            m.label = "PERSON"  # "Spain's agriculture minister, Inés Carrasco Villalba,"
             continue
         if m.label in ("ORG", "PERSON") and lex.country_code(text):
             m.label = "GPE"
@@ -312,6 +329,14 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
         elif _has_title_appositive(doc, m) and _looks_like_name(doc, m.start, m.end) \
                 and not lex.place_country(text, min_population=50_000):
             m.label = "PERSON"
+    # a name of a person named in full, standing alone, is that person ("Liang repeated ...", "Usman said"),
+    # not the town of that name, unless the text puts it somewhere ("in Usman")
+    names = {t.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2 for t in doc[m.start:m.end]}
+    for m in mentions:
+        text = doc[m.start:m.end].text
+        if m.label in ("GPE", "LOC", "ORG") and m.end - m.start == 1 and text in names \
+                and not lex.is_country_name(text) and not (m.start > 0 and doc[m.start - 1].lower_ in _LOCATIVE):
+            m.label = "PERSON"
     # a PERSON runs over the rest of a name the model cut: "Constant" + "Mbuyi" + "Kalenga"
     starts = {m.start: m for m in mentions}
     for m in mentions:
@@ -321,6 +346,9 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
                 and doc[m.end].text[:1].isupper() and m.end not in ctx.title_at and not doc[m.end].is_sent_start:
             covered[m.end] = True
             m.end += 1
+        if m.end + 1 < len(doc) and doc[m.end].text == "-" and not doc[m.end - 1].whitespace_ \
+                and not doc[m.end].whitespace_ and doc[m.end + 1].is_alpha and not covered[m.end + 1]:
+            m.end += 2  # "Moon Hye" + "-jin"
         nxt = starts.get(m.end)
         if nxt is not None and nxt is not m and nxt.label in ("PERSON", "ORG", "GPE", "NORP") and doc[m.end - 1].whitespace_ \
                 and _looks_like_name(doc, m.start, nxt.end, allow_place=True):
@@ -337,22 +365,65 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
             covered[m.start] = True
 
 
-def _surname_mentions(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> list[_Mention]:
-    """A known person's surname standing alone where the model tagged nothing ("Aydin declined to say more")."""
-    surnames = set()
+def _parenthetical_acronyms(doc: Doc, mentions: list[_Mention]) -> dict[str, _Mention]:
+    """Acronyms the article defines: "Brisk Aerospace Systems (BAS)" → {"BAS": that mention}.
+
+    A definition is stronger than the model's label: a "person" defined by its initials is an organization."""
+    found: dict[str, _Mention] = {}
+    for m in mentions:
+        if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+            acronym = doc[m.end + 1].text.replace(".", "")
+            if not _ACRONYM.match(acronym) or acronym in found:
+                continue
+            initials = acronym in _acronym_of(doc[m.start:m.end].text.replace("-", " ").split())
+            if initials or m.label == "ORG":  # not "AMMAN, Jordan (AP)"
+                found[acronym] = m
+                if m.label == "PERSON":
+                    m.label = "ORG"
+    return found
+
+
+def _last_word(doc: Doc, m: _Mention) -> str:
+    """The last word of a name, hyphenated parts included ("Ogunleye-Bankole")."""
+    j = m.end - 1
+    while j > m.start and not doc[j - 1].whitespace_:
+        j -= 1
+    return doc[j:m.end].text
+
+
+def _alias_mentions(doc: Doc, ctx: _Context, mentions: list[_Mention], acronyms: dict[str, _Mention],
+                    text: str) -> list[_Mention]:
+    """Known names standing alone where the model tagged nothing: a person's surname ("Aydin declined to say
+    more"), the parts of a double surname ("Carrasco"), an acronym the article defined ("the CGES said")."""
+    aliases: dict[str, str] = {}
     for m in mentions:
         if m.label == "PERSON" and (m.end - m.start >= 2 or m.start in ctx.title_ending):
-            last = doc[m.end - 1]
-            if last.text[:1].isupper() and last.is_alpha:
-                surnames.add(last.text)
-    if not surnames:
+            words = _name_words(doc, m)
+            last = _last_word(doc, m)
+            if last[:1].isupper() and len(last) > 1:
+                aliases.setdefault(last, "PERSON")
+            if len(words) >= 3:  # "Inés Carrasco Villalba" → "Carrasco"
+                for token in doc[m.start + 1:m.end - 1]:
+                    if token.text[:1].isupper() and token.is_alpha and token.lower_ not in lex.name_parts():
+                        aliases.setdefault(token.text, "PERSON")
+        elif m.label == "ORG" and _ACRONYM.match(doc[m.start:m.end].text):
+            aliases.setdefault(doc[m.start:m.end].text, "ORG")
+    for acronym in acronyms:
+        aliases[acronym] = "ORG"
+    if not aliases:
         return []
     covered = _covered(mentions, len(doc))
-    for ent in doc.ents:
-        for i in range(ent.start, ent.end):
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+                         + r")(?![\w-])")
+    added = []
+    for match in pattern.finditer(text):
+        span = doc.char_span(match.start(), match.end())
+        if span is None or any(covered[i] for i in range(span.start, span.end)):
+            continue
+        added.append(_Mention(span.start, span.end, aliases[match.group(1)]))
+        for i in range(span.start, span.end):
             covered[i] = True
-    return [_Mention(t.i, t.i + 1, "PERSON") for t in doc
-            if t.text in surnames and not covered[t.i] and t.pos_ in ("PROPN", "NOUN", "ADJ", "VERB")]
+    return added
 
 
 def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
@@ -391,13 +462,17 @@ def _role_pieces(doc: Doc, start: int, end: int, splits=()) -> tuple[list[str], 
     for a, b in pieces:
         while a < b and (doc[a].lower_ in _DETERMINERS or doc[a].is_punct):
             a += 1
-        # possessives: "Turkey's president", "the group's spokesman"
-        for k in range(b - 1, a, -1):
+        b = next((k for k in range(a, b) if doc[k].text == "("), b)  # "chairman of the Board (INEB)" → no "(INEB"
+        # a possessor before the role: "Turkey's president", "the group's spokesman" (not "Workers' Party")
+        for k in range(a + 1, min(b, a + 5)):
             if doc[k].text in _POSSESSIVE:
                 country = country or _country_of_tokens(doc, a, k)
                 a = k + 1
                 break
-        # leading demonyms and country names: "Turkish", "U.S."
+            if _is_title_or_modifier(doc[k]) or doc[k].pos_ == "ADP":
+                break
+        # leading demonyms and country names: "Turkish", "U.S." — but not "Singapore-based", "Greek Orthodox",
+        # and kept in the text where they belong to a name ("Palestinian Authority official")
         while a < b:
             found = None
             for k in range(min(b, a + 4), a, -1):
@@ -407,8 +482,16 @@ def _role_pieces(doc: Doc, start: int, end: int, splits=()) -> tuple[list[str], 
                     break
             if not found:
                 break
-            country = country or found[1]
-            a = found[0]
+            k, code = found
+            nxt = doc[k] if k < b else None
+            if nxt is not None and (nxt.text in {"-", "–"} or (lex.demonym(nxt.text) and lex.demonym(nxt.text).kind in
+                                                             ("religious", "ethnic"))):
+                break
+            country = country or code
+            if nxt is not None and (nxt.lower_ in lex.org_words() or (
+                    nxt.pos_ == "PROPN" and not _is_title_or_modifier(nxt))):
+                break
+            a = k
         while b > a and doc[b - 1].is_punct and doc[b - 1].text != ".":
             b -= 1
         if a >= b:
@@ -469,7 +552,8 @@ def _pre_name_phrase(doc: Doc, ctx: _Context, start: int) -> tuple[int, list[int
             i -= 1
             continue
         if has_title and (token.ent_type_ in ("GPE", "NORP", "ORG") or lex.demonym(token.text)
-                          or (_is_capitalized(token) and token.pos_ in ("PROPN", "NOUN") and not token.is_sent_start
+                          or (_is_capitalized(token) and token.pos_ in ("PROPN", "NOUN")
+                              and (not token.is_sent_start or token.pos_ == "PROPN")
                               and token.ent_type_ != "PERSON")):
             i -= 1
             phrase_start = i
@@ -484,24 +568,20 @@ def _attach_roles(doc: Doc, ctx: _Context, m: _Mention) -> None:
     if pre < m.start:
         spans.append((pre, m.start, splits))
     # before the name across a comma: "a Turkish commander, Col. Murat Aydin"
-    comma = pre - 1
-    if comma > 0 and doc[comma].text == ",":
-        k = comma
-        while k > 0 and (doc[k - 1].lower_ in lex.role_modifiers() or doc[k - 1].lower_ in lex.titles()
-                         or lex.demonym(doc[k - 1].text) or doc[k - 1].pos_ in ("ADJ", "NOUN")
-                         or doc[k - 1].ent_type_ in ("ORG", "NORP", "GPE")) \
-                and doc[k - 1].ent_type_ not in ("PERSON",) and comma - k < 6:
-            k -= 1
-        if k < comma and doc[comma - 1].lower_ in lex.titles() and (
-                k == 0 or doc[k - 1].lower_ in _DETERMINERS or doc[k - 1].is_sent_start and k - 1 == doc[k - 1].sent.start
-                or doc[k - 1].text in _POSSESSIVE):
-            if k > 0 and doc[k - 1].text in _POSSESSIVE:
-                k -= 2 if k >= 2 else 1
-            spans.append((k, comma, []))
+    if pre >= 2 and doc[pre - 1].text == ",":
+        k = _role_before_comma(doc, ctx, pre - 1)
+        if k is not None:
+            spans.append((k, pre - 1, []))
     # an appositive after the name: "Ahmed Saleh, a lawmaker and tribal elder,"
     appos = _appositive_after(doc, ctx, m)
     if appos:
         spans.append((*appos, []))
+    relative = _role_from_relative_clause(doc, m)
+    if relative:
+        role, country = relative
+        if role.lower() not in (r.lower() for r in m.roles):
+            m.roles.append(role)
+        m.country = m.country or country
     for a, b, cut in spans:
         roles, country, gender = _role_pieces(doc, a, b, cut)
         for role in roles:
@@ -511,11 +591,70 @@ def _attach_roles(doc: Doc, ctx: _Context, m: _Mention) -> None:
         m.gender = m.gender or gender
 
 
+def _role_before_comma(doc: Doc, ctx: _Context, comma: int) -> int | None:
+    """Start of a role phrase that ends at ``comma`` and introduces the name after it: "A spokesman for Hong
+    Kong Exchanges, Edmund Chau", "South Korea's defense minister, Park Jae-won"; None when there is none."""
+    sent_start = doc[comma].sent.start
+    k, has_title = comma, False
+    while k > sent_start and comma - k < 14:
+        token = doc[k - 1]
+        if token.text == ")":  # skip an acronym in parentheses: "the Electoral Board (INEB),"
+            opening = next((j for j in range(k - 2, max(sent_start, k - 6) - 1, -1) if doc[j].text == "("), None)
+            if opening is not None:
+                k = opening
+                continue
+        if token.pos_ in ("VERB", "AUX") or (token.ent_type_ == "PERSON" and not _ACRONYM.match(token.text)) or (
+                token.is_punct and token.text not in {"-", "’", "'"}):
+            break
+        if token.lower_ in _DETERMINERS and k - 2 > sent_start and doc[k - 2].pos_ == "ADP":
+            k -= 1  # "The chairman of the INEB": a determiner inside the phrase
+            continue
+        if token.lower_ in _DETERMINERS or token.lower_ in _POSSESSIVE_PRONOUNS:
+            return k if has_title else None
+        if token.text in _POSSESSIVE:  # the possessor opens the phrase: "South Korea's", "GCL's"
+            j = k - 1
+            while j > sent_start and doc[j - 1].pos_ in ("PROPN", "NOUN") and k - j < 5:
+                j -= 1
+            if j > sent_start and doc[j - 1].lower_ in _DETERMINERS:
+                j -= 1
+            return j if has_title and j < k - 1 else None
+        if (token.lower_ in lex.titles() and token.pos_ in ("NOUN", "PROPN")) or k in ctx.title_ending:
+            has_title = True
+        k -= 1
+    if k == sent_start and has_title:
+        return k
+    return None
+
+
+def _role_from_relative_clause(doc: Doc, m: _Mention) -> tuple[str, str | None] | None:
+    """ "X, who heads the crossings committee," → ("head of the crossings committee", country)."""
+    i = m.end
+    if i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num and doc[i + 2].text == ",":
+        i += 2  # "Yves Le Goff, 58, who heads ..."
+    if i + 2 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ != "who":
+        return None
+    verb = doc[i + 2]
+    noun = lex.role_verbs().get(verb.lemma_.lower())
+    if noun is None or verb.tag_ not in ("VBZ", "VBD", "VBP"):
+        return None
+    end = _next_comma(doc, i + 3)
+    if end - (i + 3) < 1 or end - (i + 3) > 10:
+        return None
+    country = None
+    for k in range(i + 3, min(end, i + 8)):
+        if doc[k].text in _POSSESSIVE:
+            country = _country_of_tokens(doc, i + 3 if doc[i + 3].lower_ not in _DETERMINERS else i + 4, k)
+            break
+    return f"{noun} of {doc[i + 3:end].text}", country
+
+
 def _appositive_after(doc: Doc, ctx: _Context, m: _Mention) -> tuple[int, int] | None:
     """The description in commas after a name: "Ahmed Saleh, a lawmaker and tribal elder, said"."""
     if m.end >= len(doc) - 1 or doc[m.end].text != ",":
         return None
     start = m.end + 1
+    if start + 2 < len(doc) and doc[start].like_num and doc[start + 1].text == ",":
+        start += 2  # "Paul Lindqvist, 62, a retired Army colonel"
     end = _next_comma(doc, start)
     if end >= len(doc) or doc[end].text not in _APPOSITIVE_CLOSERS and not doc[end].is_sent_start:
         return None  # not closed: a list or a clause, not an appositive
@@ -538,9 +677,14 @@ def _appositive_after(doc: Doc, ctx: _Context, m: _Mention) -> tuple[int, int] |
                        for t in doc[start:end])
     if has_title or parsed_appos:
         return start, end
+    body = start + 1 if doc[start].lower_ in _DETERMINERS else start
+    if end - body == 1 and lex.demonym(doc[body].text):
+        return start, end  # "Whitfield, an American,": the country, not a role
     return None
 
 
+_LOCATIVE = {"in", "into", "to", "from", "at", "near", "across", "outside", "inside", "toward", "towards", "via"}
+_POSSESSIVE_PRONOUNS = {"his", "her", "its", "their", "our", "my", "your"}
 _APPOSITIVE_CLOSERS = {",", ".", ";", "—", "–", "(", '"', "“", "”"}
 
 
@@ -635,7 +779,22 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def _cluster(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
+def _other_key(doc: Doc, m: _Mention, acronyms: dict[str, _Mention]) -> tuple:
+    """What non-person mentions of one referent share: a defined acronym's expansion, a country, a demonym's
+    country, else the normalized name."""
+    text = doc[m.start:m.end].text
+    bare = text.replace(".", "")
+    if bare in acronyms and acronyms[bare] is not m:
+        return _other_key(doc, acronyms[bare], {})
+    if m.label == "NORP":
+        d = lex.demonym(text)
+        return ("N", d.country) if d and d.country else ("T", _norm(text))
+    if m.label in ("GPE", "ORG", "LOC") and lex.is_country_name(text):
+        return ("C", lex.country_code(text))
+    return ("T", _norm(bare) if _ACRONYM.match(bare) else _norm(text))
+
+
+def _cluster(doc: Doc, mentions: list[_Mention], acronyms: dict[str, _Mention]) -> list[_Cluster]:
     persons: list[_Cluster] = []
     others: list[_Cluster] = []
     by_key: dict[tuple, _Cluster] = {}
@@ -651,6 +810,13 @@ def _cluster(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
                 if _surname(c.words) == surname and _compatible_given(c.words, words):
                     best = c
                     break
+            if best is None and len(words) == 1:
+                # the first of a double surname ("Carrasco" of "Inés Carrasco Villalba"), a middle name, or a
+                # name used alone that only one person has ("Sheikh Hamdan" of "Hamdan bin Rashid al-Mansouri")
+                best = next((c for c in reversed(persons) if len(c.words) >= 3 and words[0] in c.words[1:-1]), None)
+                if best is None:
+                    firsts = [c for c in persons if len(c.words) >= 2 and c.words[0] == words[0]]
+                    best = firsts[0] if len(firsts) == 1 else None
             if best is None:
                 persons.append(_Cluster("PERSON", [m], words))
             else:
@@ -658,12 +824,7 @@ def _cluster(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
                 if len(words) > len(best.words):
                     best.words = words
             continue
-        code = lex.country_code(text) if m.label in ("GPE", "ORG", "LOC") else None
-        if m.label == "NORP":
-            d = lex.demonym(text)
-            key = ("N", d.country) if d and d.country else ("T", _norm(text))
-        else:
-            key = ("C", code) if code else ("T", _norm(text).replace(".", "") if _ACRONYM.match(text.replace(".", "")) else _norm(text))
+        key = _other_key(doc, m, acronyms)
         c = by_key.get(key)
         if c is None:
             c = by_key[key] = _Cluster(m.label, [], key=key)
@@ -685,8 +846,8 @@ def _cluster(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
     # a surname the model tagged ORG or GPE elsewhere ("Karaca" as ORG)
     surnames = {}
     for p in persons:
-        surnames.setdefault(_surname(p.words), []).append(p)
-        surnames.setdefault(" ".join(p.words), []).append(p)
+        for word in {_surname(p.words), " ".join(p.words), *p.words[1:-1]}:
+            surnames.setdefault(word, []).append(p)
     for c in list(others):
         if c.key[0] != "T":
             continue
@@ -801,12 +962,12 @@ def extract_entities(doc: Doc, labels=frozenset(DEFAULT_LABELS)) -> tuple[list[E
     mentions = _dedupe(mentions)
     _relabel(doc, ctx, mentions)
     mentions = _dedupe(mentions)
-    if "PERSON" in labels:
-        mentions = _dedupe(mentions + _surname_mentions(doc, ctx, mentions))
+    acronyms = _parenthetical_acronyms(doc, mentions)
+    mentions = _dedupe(mentions + _alias_mentions(doc, ctx, mentions, acronyms, doc.text))
     for m in mentions:
         if m.label == "PERSON":
             _attach_roles(doc, ctx, m)
-    clusters = _cluster(doc, mentions)
+    clusters = _cluster(doc, mentions, acronyms)
     clusters = [c for c in clusters if c.label in labels and c.mentions]
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
