@@ -4,6 +4,6 @@ Each reads what the model and earlier components left on the Doc and writes its 
 extension holding record objects (:mod:`newsgraph.record`); :func:`newsgraph.record.from_doc` collects them.
 """
 
-from . import entities  # noqa: F401  (registers newsgraph_entities)
+from . import entities, quotes  # noqa: F401  (registers newsgraph_entities, newsgraph_quotes)
 
-__all__ = ["entities"]
+__all__ = ["entities", "quotes"]

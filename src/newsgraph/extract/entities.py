@@ -309,6 +309,10 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
         if m.label != "NORP" and lex.demonym(text) and not lex.country_code(text):
             m.label = "NORP"  # "Emirati", "Ukrainian"
             continue
+        if m.label in ("ORG", "GPE") and m.end + 1 < len(doc) and doc[m.end].text == "," \
+                and doc[m.end + 1].lower_ == "who" and m.end - m.start >= 2 and _looks_like_name(doc, m.start, m.end):
+            m.label = "PERSON"  # "Hadiza Moumouni, who sells grain at the market,"
+            continue
         if m.start >= 2 and doc[m.start - 1].text == "," and _looks_like_name(doc, m.start, m.end, allow_place=True) \
                 and _role_before_comma(doc, ctx, m.start - 1) is not None:
             m.label = "PERSON"  # "Spain's agriculture minister, Inés Carrasco Villalba,"

@@ -1,0 +1,570 @@
+"""Quotes: who said what — direct, indirect and mixed quotations with their cue and speaker.
+
+Steps, each a small function over the Doc the entity component has annotated:
+
+1. :func:`_cues` finds the cue words: speech verbs from ``data/speech_verbs.tsv`` ("said", "told", "warned"),
+   and the phrases of ``data/quote_phrases.tsv`` ("according to").
+2. :func:`_direct_quotes` takes every passage in quotation marks (:mod:`.quotemarks`) and attaches the cue of its
+   sentence: the verb the quote depends on, else the nearest cue beside it ("…," she said / He said: "…"), or a
+   colon after a name ("Karaca: “…”"). A quote that goes on after its cue ("…," she said. "…") becomes one quote
+   in parts.
+3. :func:`_reported_quotes` turns the remaining cues into indirect quotes — the cue's complement clause ("said
+   that …"), the clause a parenthetical cue interrupts ("…, X said."), the rest of an "according to X" sentence
+   — and marks those that carry a quoted fragment as mixed.
+4. :func:`_resolve` ties each speaker to the article's entity: names directly, pronouns to the compatible person
+   (gender from the article's own titles and pronouns), nominals ("the general", "the ministry") to the entity
+   holding that role, and quotes without a cue to the speaker of the quote before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .. import lexicons as lex
+from ..record import Quote, Span
+from .quotemarks import quoted_passages
+
+if not Doc.has_extension("ng_quotes"):
+    Doc.set_extension("ng_quotes", default=None)
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                   "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_GROUP_PRONOUNS = {"they", "it", "we"}
+_QUOTE_CHARS = set("\"“”«»„‘’'")
+
+
+@Language.factory("newsgraph_quotes")
+def make_quotes(nlp: Language, name: str):
+    return QuoteExtractor()
+
+
+class QuoteExtractor:
+    """Writes ``doc._.ng_quotes`` (list of :class:`~newsgraph.record.Quote`), after ``newsgraph_entities``."""
+
+    def __init__(self):
+        speech_verbs(), quote_phrases()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.ng_quotes = extract_quotes(doc)
+        return doc
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> dict[str, bool]:
+    """Speech verb lemma → whether it takes the addressee as object ("told reporters")."""
+    return {row["verb"]: row.get("object") == "yes" for row in lex._rows("speech_verbs.tsv")}
+
+
+@lru_cache(maxsize=1)
+def quote_phrases() -> dict[tuple[str, ...], str]:
+    return {tuple(row["phrase"].lower().split()): row["kind"] for row in lex._rows("quote_phrases.tsv")}
+
+
+@dataclass(slots=True)
+class _Cue:
+    head: Token  # the verb (or the first word of a phrase, or the colon)
+    start: int  # token range of the cue span
+    end: int
+    kind: str = "verb"  # verb | phrase | colon
+
+
+@dataclass(slots=True)
+class _Found:
+    kind: str
+    pieces: list[tuple[int, int]]  # character ranges
+    cue: _Cue | None = None
+    speaker: tuple[int, int] | None = None  # token range
+    entity: str | None = None
+    paragraph: int = 0
+
+
+@dataclass(slots=True)
+class _Entities:
+    """Lookups over the entity component's output."""
+
+    by_token: dict[int, str] = field(default_factory=dict)
+    mention_tokens: dict[int, tuple[int, int]] = field(default_factory=dict)  # token → its mention's range
+    types: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+    mentions: list[tuple[int, str]] = field(default_factory=list)  # (first token, entity id), in text order
+
+
+def _entity_index(doc: Doc) -> _Entities:
+    index = _Entities()
+    for entity in doc._.ng_entities or []:
+        index.types[entity.id] = entity.type
+        index.names[entity.id] = entity.name
+        index.roles[entity.id] = entity.roles
+        for mention in entity.mentions:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            index.mentions.append((span.start, entity.id))
+            for i in range(span.start, span.end):
+                index.by_token[i] = entity.id
+                index.mention_tokens[i] = (span.start, span.end)
+    index.mentions.sort()
+    index.genders = _genders(doc, index)
+    return index
+
+
+def _genders(doc: Doc, index: _Entities) -> dict[str, str]:
+    """Each person's gender as the article gives it: titles and honorifics first ("spokeswoman", "Mr."), then
+    the pronouns that refer back to a person who is the only one named in that and the previous sentence."""
+    genders = dict(doc._.ng_entity_genders or {})
+    votes: dict[str, dict[str, int]] = {}
+    persons = [(i, e) for i, e in index.mentions if index.types.get(e) == "PERSON"]
+    if not persons:
+        return genders
+    sent_starts = [s.start for s in doc.sents]
+    for token in doc:
+        gender = _PRONOUN_GENDER.get(token.lower_)
+        if gender is None:
+            continue
+        window_start = _previous_sentence_start(sent_starts, token.i)
+        nearby = {e for i, e in persons if window_start <= i < token.i}
+        if len(nearby) == 1:
+            (entity,) = nearby
+            votes.setdefault(entity, {"m": 0, "f": 0})[gender] += 1
+    for entity, count in votes.items():
+        if entity not in genders and count["m"] != count["f"]:
+            genders[entity] = "m" if count["m"] > count["f"] else "f"
+    return genders
+
+
+def _previous_sentence_start(sent_starts: list[int], i: int) -> int:
+    import bisect
+
+    k = bisect.bisect_right(sent_starts, i) - 1
+    return sent_starts[max(0, k - 1)]
+
+
+# ---- cues ---------------------------------------------------------------------------------------------------
+
+def _cues(doc: Doc) -> list[_Cue]:
+    verbs = speech_verbs()
+    phrases = quote_phrases()
+    cues: list[_Cue] = []
+    for token in doc:
+        low = token.lower_
+        for phrase in phrases:
+            if low == phrase[0] and doc[token.i:token.i + len(phrase)].text.lower().split() == list(phrase):
+                cues.append(_Cue(token, token.i, token.i + len(phrase), "phrase"))
+        if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in verbs:
+            continue
+        if lemma == "say" and token.i >= 1 and doc[token.i - 1].lower_ == "as" and any(
+                t.lemma_ == "quote" for t in doc[max(0, token.i - 10):token.i]):
+            continue  # "was quoted (by ...) as saying": one cue, headed by "quoted"
+        if lemma != "quote" and any(c.dep_ == "auxpass" for c in token.children):
+            continue  # "had been informed", "was told": the subject is the addressee, not the speaker
+        if any(c.dep_ == "neg" for c in token.children):
+            continue  # "would not comment", "did not say"
+        if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in token.children):
+            continue  # "Asked whether ...": a participle, not a report
+        cues.append(_Cue(token, *_cue_range(doc, token)))
+    return cues
+
+
+def _cue_range(doc: Doc, verb: Token) -> tuple[int, int]:
+    """The cue's span: the verb with its auxiliaries ("has said", "had warned"), or "quoted as saying"."""
+    start, end = verb.i, verb.i + 1
+    for child in verb.lefts:
+        if child.dep_ in ("aux", "auxpass", "neg") and child.i == start - 1:
+            start = child.i
+    while start > 0 and doc[start - 1].dep_ in ("aux", "auxpass") and doc[start - 1].head == verb:
+        start -= 1
+    if verb.lemma_ == "quote":  # "was quoted (by a local website) as saying"
+        for k in range(verb.i + 1, min(len(doc), verb.i + 12)):
+            if doc[k].lemma_ == "say" and doc[k - 1].lower_ == "as":
+                end = k + 1
+                break
+    return start, end
+
+
+# ---- speakers -----------------------------------------------------------------------------------------------
+
+def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Entities) -> tuple[int, int] | None:
+    """The mention that introduces what the cue reports."""
+    if cue.kind == "phrase":  # "according to X": X
+        for token in doc[cue.end - 1].children:
+            if token.dep_ == "pobj":
+                return _noun_phrase(doc, token, index)
+        if cue.end < len(doc):
+            return _noun_phrase(doc, doc[cue.end], index)
+        return None
+    if cue.kind == "colon":
+        return _noun_phrase(doc, cue.head, index)
+    verb = cue.head
+    for _ in range(3):  # "She smiled and said", "..., saying": the subject of the verb it is joined to
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and not _within(c.i, inside)), None)
+        if subject is not None:
+            if subject.dep_ == "expl":
+                return None
+            return _noun_phrase(doc, subject, index)
+        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head != verb:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
+    """The speaker's span: the entity mention the head is in, a pronoun, or the head's noun phrase without its
+    relative clauses and appositives ("two diplomats" of "two diplomats, who ...")."""
+    if head.i in index.mention_tokens:
+        return index.mention_tokens[head.i]
+    for child in head.children:  # "the group's spokesman, Hozan Amed": the name in apposition
+        if child.dep_ == "appos" and child.i in index.mention_tokens and index.types.get(index.by_token[child.i]) == "PERSON":
+            return index.mention_tokens[child.i]
+    if head.pos_ == "PRON":
+        return head.i, head.i + 1
+    subtree = {t.i for t in head.subtree}
+    for token in head.subtree:  # "Lawmaker and tribal elder Ahmed Salloum", "A spokeswoman for X, Jane Doe"
+        if token.i not in index.mention_tokens or index.types.get(index.by_token[token.i]) != "PERSON":
+            continue
+        mention = index.mention_tokens[token.i]
+        between = [a for a in token.ancestors if a.i in subtree and a.i != head.i]
+        appositive = mention[0] > 0 and doc[mention[0] - 1].text == ","
+        if appositive or not any(a.dep_ in ("relcl", "acl", "prep", "pobj") for a in between):
+            return mention
+    start = head.i
+    for child in sorted(head.lefts, key=lambda t: t.i, reverse=True):
+        if child.dep_ in ("det", "amod", "compound", "nummod", "poss", "case", "quantmod", "nmod", "advmod") \
+                and child.left_edge.i < start:
+            start = child.left_edge.i
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat") or (child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with")):
+            end = max(end, child.right_edge.i + 1)
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].text in {"'s", "’s"}):
+        end -= 1
+    while start < end - 1 and doc[start].is_punct:
+        start += 1
+    return start, end
+
+
+def _within(i: int, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] <= i < span[1]
+
+
+# ---- direct quotes ------------------------------------------------------------------------------------------
+
+def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def _paragraph_of(text: str, char: int, starts: list[int]) -> int:
+    """The index of the paragraph (non-empty line) holding ``char``; ``starts`` are the paragraphs' starts."""
+    import bisect
+
+    return bisect.bisect_right(starts, char) - 1
+
+
+def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of) -> _Cue | None:
+    """The cue of a quoted passage at tokens ``q``: the verb it depends on, else the nearest one beside it in
+    its sentence; a colon right after a name ("Karaca: “…”")."""
+    qs, qe = q
+    sent_start = doc[qs].sent.start
+    sent_end = doc[qe - 1].sent.end
+    # a short clause right after the quote belongs to it: "…," she said. (the parser may split it off)
+    if sent_end < len(doc) and doc[sent_end - 1].i < qe + 1:
+        nxt = doc[sent_end].sent
+        if len(nxt) <= 10:
+            sent_end = nxt.end
+    if qs > 0 and doc[qs - 1].text in {",", ":"} and doc[qs - 1].sent.start != sent_start:
+        sent_start = doc[qs - 1].sent.start
+    first_para, last_para = paragraph_of(doc[qs].idx), paragraph_of(doc[qe - 1].idx)
+    candidates = [c for c in cues if sent_start <= c.head.i < sent_end and not qs <= c.head.i < qe
+                  and first_para <= paragraph_of(c.head.idx) <= last_para]
+    if not candidates:
+        if qs >= 2 and doc[qs - 1].text == ":" and doc[qs - 2].pos_ in ("PROPN", "NOUN", "PRON"):
+            return _Cue(doc[qs - 2], qs - 1, qs, "colon")
+        return None
+    inside = set(range(qs, qe))
+
+    def related(c: _Cue) -> bool:
+        return any(t.i in inside for t in c.head.children) or (c.head.head.i in inside and c.head.dep_ in (
+            "parataxis", "advcl", "ccomp", "conj"))
+
+    def distance(c: _Cue) -> int:
+        return qs - c.end if c.head.i < qs else c.start - qe
+
+    return min(candidates, key=lambda c: (not related(c), distance(c) > 12, distance(c)))
+
+
+def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, breaks: list[int]) -> list[_Found]:
+    found: list[_Found] = []
+
+    def paragraph_of(char: int) -> int:
+        return _paragraph_of(text, char, breaks)
+
+    for pieces in quoted_passages(text):
+        first = _token_range(doc, *pieces[0])
+        last = _token_range(doc, *pieces[-1])
+        if first is None or last is None:
+            continue
+        q = (first[0], last[1])
+        cue = _cue_for_direct(doc, q, cues, paragraph_of)
+        speaker = _speaker_of(doc, cue, q, index) if cue is not None else None
+        if speaker is not None and (q[0] <= speaker[0] < q[1]):
+            speaker = None
+        found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(text, pieces[0][0], breaks)))
+    return _join_continued(doc, found)
+
+
+def _join_continued(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """"A," she said. "B." — one quote in two parts when the second has no cue of its own (or the same)."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == "direct" and prev.paragraph == f.paragraph and prev.cue is not None \
+                and (f.cue is None or f.cue.head.i == prev.cue.head.i):
+            gap = doc.char_span(prev.pieces[-1][1], f.pieces[0][0], alignment_mode="expand")
+            cue_between = gap is not None and prev.cue.start >= gap.start and prev.cue.end <= gap.end
+            if gap is None or (cue_between and len(gap) <= 12):
+                prev.pieces.extend(f.pieces)
+                continue
+        out.append(f)
+    return out
+
+
+# ---- indirect and mixed quotes ------------------------------------------------------------------------------
+
+def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
+    """The reported content of a cue, as a token range."""
+    verb = cue.head
+    sent = verb.sent
+    if cue.kind == "phrase":  # "According to X, Y." / "Y, according to X."
+        pp = doc[cue.start:cue.end]
+        phrase_start = pp.start
+        phrase_end = max([t.i for t in pp.root.subtree] + [cue.end - 1]) + 1
+        for child in doc[cue.end - 1].children:
+            phrase_end = max(phrase_end, child.right_edge.i + 1)
+        if phrase_start - sent.start <= 1:
+            start, end = phrase_end, sent.end
+        else:
+            start, end = sent.start, phrase_start
+        return _trim_content(doc, start, end)
+    if cue.kind == "colon":
+        return None
+    if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
+        verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
+    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if complement is None and speech_verbs().get(verb.lemma_.lower()):
+        # "urged Turkey to withdraw", "warned them not to return": object and infinitive
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if xcomp is not None and obj is not None:
+            return _trim_content(doc, min(obj.left_edge.i, xcomp.left_edge.i), xcomp.right_edge.i + 1)
+    if complement is not None:
+        return _trim_content(doc, complement.left_edge.i, complement.right_edge.i + 1)
+    after = verb.right_edge.i + 1
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i and verb.head.sent == sent \
+            and (after >= len(doc) or doc[after].is_punct) and doc[verb.left_edge.i - 1].is_punct:
+        # "The talks failed, Karaca said." — the clause the cue interrupts or follows, set off by commas
+        head = verb.head
+        own = {t.i for t in verb.subtree}
+        tokens = [t.i for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
+        if tokens:
+            return _trim_content(doc, min(tokens), max(tokens) + 1)
+    return None
+
+
+def _trim_content(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    if "\n" in doc[start:end].text.strip():
+        return None  # reported content stays within its paragraph
+    while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "whether", "if")
+                           or doc[start].is_punct and doc[start].text not in _QUOTE_CHARS or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CHARS or doc[end - 1].is_space):
+        end -= 1
+    if end - start < 3 or not any(t.pos_ in ("VERB", "AUX") for t in doc[start:end]):
+        return None  # a reported clause has a verb: "said so", "said on Tuesday" are not quotes
+    if doc[end - 1].lemma_.lower() in speech_verbs():
+        return None  # "..., officials said" parsed as the content of another cue
+    return _after_dateline(doc, start, end)
+
+
+def _after_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Content that opens an article starts after its dateline ("ANKARA, Turkey (Wire) — ...")."""
+    for k in range(start, min(end - 3, start + 14)):
+        if doc[k].text in {"—", "–", "--"} and (k == 0 or doc[start].is_sent_start) and any(
+                t.text.isupper() and len(t.text) > 2 for t in doc[start:k]):
+            return k + 1, end
+    return start, end
+
+
+def _unquoted_words(text: str, start: int, end: int, quoted: list[_Found]) -> int:
+    """How many words of ``text[start:end]`` lie outside the quoted passages."""
+    chars = list(text[start:end])
+    for f in quoted:
+        for a, b in f.pieces:
+            for i in range(max(a, start), min(b, end)):
+                chars[i - start] = " "
+    return len(re.findall(r"\w+", "".join(chars)))
+
+
+def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _Entities, text: str,
+                     breaks: list[int]) -> list[_Found]:
+    used = {f.cue.head.i for f in direct if f.cue is not None}
+    reported: list[_Found] = []
+    for cue in cues:
+        content = _content_of(doc, cue)
+        if content is None:
+            continue
+        start_char = doc[content[0]].idx
+        end_char = doc[content[1] - 1].idx + len(doc[content[1] - 1])
+        for f in direct:  # the parser leaves a closing '.”' outside the clause: take the quotation whole
+            a, b = f.pieces[0][0], f.pieces[-1][1]
+            if start_char <= a < end_char < b and not re.search(r"\w", text[end_char:b]):
+                end_char = b
+            if a < start_char < b <= end_char and not re.search(r"\w", text[a:start_char]):
+                start_char = a
+        inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
+        overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
+        if overlapping and not inside:
+            continue  # the clause cuts through a quotation: leave it to the direct quote
+        outside = _unquoted_words(text, start_char, end_char, inside)
+        if inside and outside < 2:
+            continue  # the complement is the quotation itself: a direct quote
+        if not inside and cue.head.i in used:
+            continue
+        kind = "mixed" if inside else "indirect"
+        for f in inside:  # the quoted fragment is part of this report, not a quote of its own
+            direct.remove(f)
+        speaker = _speaker_of(doc, cue, content, index)
+        reported.append(_Found(kind, [(start_char, end_char)], cue, speaker,
+                               paragraph=_paragraph_of(text, start_char, breaks)))
+        used.add(cue.head.i)
+    return reported
+
+
+# ---- resolving speakers to entities -------------------------------------------------------------------------
+
+def _resolve(doc: Doc, quotes: list[_Found], index: _Entities) -> None:
+    last_speaker: tuple[str, int, int] | None = None  # (entity, paragraph, token)
+    for f in quotes:
+        if f.speaker is not None:
+            f.entity = _resolve_span(doc, f.speaker, index, last_speaker)
+        elif f.cue is None and last_speaker is not None and f.paragraph - last_speaker[1] <= 1:
+            f.entity = last_speaker[0]  # a quote paragraph after the one that named its speaker
+        if f.entity is not None:
+            anchor = f.speaker[0] if f.speaker else doc.char_span(*f.pieces[0], alignment_mode="expand").start
+            last_speaker = (f.entity, f.paragraph, anchor)
+        elif f.speaker is not None:
+            last_speaker = None  # a group or an unresolved speaker: later floating quotes are not the old one's
+
+
+def _resolve_span(doc: Doc, span: tuple[int, int], index: _Entities, last_speaker) -> str | None:
+    start, end = span
+    head = doc[end - 1]
+    for token in doc[start:end]:  # the phrase's syntactic head: "Ministry" of "Turkey's Defense Ministry"
+        if token.head.i < start or token.head.i >= end or token.head == token:
+            head = token
+            break
+    if head.i in index.by_token:
+        return index.by_token[head.i]
+    low = head.lower_
+    if low in _PRONOUN_GENDER:
+        return _antecedent(doc, start, index, _PRONOUN_GENDER[low], last_speaker)
+    if low in _GROUP_PRONOUNS or head.tag_ in ("NNS", "NNPS"):
+        return None  # "they", "officials", "sources": a group, not one entity
+    if any(t.lower_ == "the" for t in doc[start:end]) or any(t.dep_ == "poss" for t in doc[start:end]):
+        return _nominal(doc, start, head, index)
+    return None
+
+
+def _antecedent(doc: Doc, before: int, index: _Entities, gender: str, last_speaker) -> str | None:
+    """The person a he/she refers to: the last speaker if compatible and recent, else the nearest preceding
+    compatible person, subjects first."""
+    def compatible(entity: str) -> bool:
+        return index.types.get(entity) == "PERSON" and index.genders.get(entity, gender) == gender
+
+    sent_starts = [s.start for s in doc.sents]
+    window = _previous_sentence_start(sent_starts, before)
+    window = _previous_sentence_start(sent_starts, max(0, window - 1)) if window > 0 else window
+    if last_speaker is not None and compatible(last_speaker[0]) and (
+            last_speaker[2] >= window or doc[last_speaker[2]].idx >= _previous_paragraph_start(doc, before)):
+        return last_speaker[0]
+    earlier = [(i, e) for i, e in index.mentions if i < before and compatible(e)]
+    if not earlier:
+        return None
+    recent = [(i, e) for i, e in earlier if i >= window] or earlier[-3:]
+    subjects = [(i, e) for i, e in recent if doc[i].dep_ in _SUBJECTS or doc[i].head.dep_ in _SUBJECTS
+                or any(doc[j].dep_ in _SUBJECTS for j in range(i, min(len(doc), i + 4)) if j in index.by_token
+                       and index.by_token[j] == e)]
+    return (subjects or recent)[-1][1]
+
+
+def _previous_paragraph_start(doc: Doc, i: int) -> int:
+    """Character offset where the paragraph before token ``i``'s paragraph starts."""
+    text = doc.text[:doc[i].idx]
+    cut = text.rstrip().rfind("\n")
+    if cut < 0:
+        return 0
+    before = text[:cut].rstrip()
+    previous = before.rfind("\n")
+    return previous + 1 if previous >= 0 else 0
+
+
+def _nominal(doc: Doc, before: int, head: Token, index: _Entities) -> str | None:
+    """ "the general" → the person whose roles name that title; "the ministry" → the organization so named."""
+    noun = head.lemma_.lower()
+    earlier = [e for i, e in reversed(index.mentions) if i < before]
+    if noun in lex.titles() or head.lower_ in lex.titles():
+        for entity in earlier:
+            if index.types.get(entity) == "PERSON" and any(
+                    noun in role.lower().split() or head.lower_ in role.lower().split()
+                    for role in index.roles.get(entity, [])):
+                return entity
+        return None
+    if noun in lex.org_words():
+        for entity in earlier:
+            if index.types.get(entity) == "ORG" and noun in index.names[entity].lower():
+                return entity
+        if noun in ("group", "organization", "organisation", "movement", "militia"):
+            return next((e for e in earlier if index.types.get(e) == "ORG"), None)
+    return None
+
+
+# ---- the record's quotes ------------------------------------------------------------------------------------
+
+def _span(text: str, doc: Doc, rng: tuple[int, int]) -> Span:
+    return Span.of(text, doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1]))
+
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    text = doc.text
+    index = _entity_index(doc)
+    breaks = [m.start() for m in re.finditer(r"[^\n]+", text)]
+    cues = _cues(doc)
+    direct = _direct_quotes(doc, text, cues, index, breaks)
+    reported = _reported_quotes(doc, cues, direct, index, text, breaks)
+    found = sorted(direct + reported, key=lambda f: f.pieces[0][0])
+    _resolve(doc, found, index)
+    quotes = []
+    for f in found:
+        content = Span.of(text, f.pieces[0][0], f.pieces[-1][1])
+        parts = [Span.of(text, a, b) for a, b in f.pieces] if len(f.pieces) > 1 else []
+        quotes.append(Quote(
+            kind=f.kind,
+            content=content,
+            parts=parts,
+            cue=_span(text, doc, (f.cue.start, f.cue.end)) if f.cue is not None else None,
+            speaker=_span(text, doc, f.speaker) if f.speaker is not None else None,
+            speaker_entity=f.entity,
+            speaker_name=index.names.get(f.entity) if f.entity else None,
+        ))
+    return quotes
