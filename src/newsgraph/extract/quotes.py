@@ -118,7 +118,7 @@ def _entity_index(doc: Doc) -> _Entities:
 
 def _genders(doc: Doc, index: _Entities) -> dict[str, str]:
     """Each person's gender as the article gives it: titles and honorifics first ("spokeswoman", "Mr."), then
-    the pronouns that refer back to a person who is the only one named in that and the previous sentence."""
+    the pronouns in a sentence that names that person and no other one before them ("Ruiz said her ...")."""
     genders = dict(doc._.ng_entity_genders or {})
     votes: dict[str, dict[str, int]] = {}
     persons = [(i, e) for i, e in index.mentions if index.types.get(e) == "PERSON"]
@@ -129,7 +129,7 @@ def _genders(doc: Doc, index: _Entities) -> dict[str, str]:
         gender = _PRONOUN_GENDER.get(token.lower_)
         if gender is None:
             continue
-        window_start = _previous_sentence_start(sent_starts, token.i)
+        window_start = token.sent.start
         nearby = {e for i, e in persons if window_start <= i < token.i}
         if len(nearby) == 1:
             (entity,) = nearby

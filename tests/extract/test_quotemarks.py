@@ -1,0 +1,44 @@
+"""Quotation marks: passages found on plain text, with property tests for the span invariants."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgraph.extract.quotemarks import quoted_passages
+
+
+def texts(text):
+    return [[text[a:b] for a, b in passage] for passage in quoted_passages(text)]
+
+
+def test_straight_and_curly_quotes():
+    text = '"We will not be intimidated," she said. He said: “We are ready.”'
+    assert texts(text) == [['"We will not be intimidated,"'], ["“We are ready.”"]]
+
+
+def test_quote_running_over_paragraphs_is_one_passage():
+    text = "“First part of the statement.\n\n“Second part,” he said.\n\nNo quote here."
+    assert texts(text) == [["“First part of the statement.", "“Second part,”"]]
+
+
+def test_unclosed_quote_without_continuation_ends_at_its_paragraph():
+    assert texts('"Unclosed at the start\n\nA plain paragraph.') == [['"Unclosed at the start']]
+
+
+def test_apostrophes_are_not_quotes():
+    assert texts("The soldiers' families said it was the '90s, rock 'n' roll, don't ask.") == []
+
+
+def test_single_quotes_as_quotation_marks():
+    assert texts("Officials called the plan 'a dead end' on Monday.") == [["'a dead end'"]]
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\'\n.,')), max_size=80))
+def test_passages_are_ordered_non_overlapping_and_start_with_a_mark(text):
+    previous_end = 0
+    for passage in quoted_passages(text):
+        for start, end in passage:
+            assert previous_end <= start < end <= len(text)
+            assert text[start] in '"“«„‘\''
+            previous_end = end

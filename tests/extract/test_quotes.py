@@ -1,0 +1,120 @@
+"""Quotes: direct, indirect and mixed quotations, cues and speakers, on original sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def only(record, kind=None):
+    quotes = [q for q in record.quotes if kind is None or q.kind == kind]
+    assert len(quotes) == 1, [(q.kind, q.content.text) for q in record.quotes]
+    return quotes[0]
+
+
+def test_direct_quote_after_a_colon_cue(extract_record):
+    q = only(extract_record('Mayor Ines Varga said: "The bridge will reopen next week."'))
+    assert q.kind == "direct"
+    assert q.content.text == '"The bridge will reopen next week."'
+    assert q.cue.text == "said"
+    assert q.speaker.text == "Ines Varga" and q.speaker_name == "Ines Varga"
+
+
+def test_interrupted_quote_is_one_quote_in_parts(extract_record):
+    record = extract_record(
+        'Foreign Ministry spokeswoman Lina Haddad spoke in Beirut on Friday. "We will not be intimidated," she '
+        'said. "The talks go on."')
+    q = only(record)
+    assert [p.text for p in q.parts] == ['"We will not be intimidated,"', '"The talks go on."']
+    assert q.content.text.startswith('"We will') and q.content.text.endswith('go on."')
+    assert q.speaker.text == "she" and q.speaker_name == "Lina Haddad"
+
+
+def test_curly_quote_before_an_inverted_cue(extract_record):
+    q = only(extract_record("“Nobody expected the flood to come so fast,” said Tomas Reyes, a farmer in Cebu."))
+    assert q.kind == "direct" and q.speaker_name == "Tomas Reyes"
+
+
+def test_indirect_quote_with_that(extract_record):
+    q = only(extract_record("Interior Minister Kofi Mensah said on Monday that the border with Togo would stay open."))
+    assert q.kind == "indirect"
+    assert q.content.text == "the border with Togo would stay open"
+    assert q.cue.text == "said" and q.speaker_name == "Kofi Mensah"
+
+
+def test_indirect_quote_with_a_trailing_cue(extract_record):
+    q = only(extract_record("The convoy reached the camp before dawn, the aid agency's director, Ruth Alon, said."))
+    assert q.content.text == "The convoy reached the camp before dawn"
+    assert q.speaker_name == "Ruth Alon"
+
+
+@pytest.mark.parametrize("text, content, source", [
+    ("According to the Health Ministry, 40 people were injured in the blast.",
+     "40 people were injured in the blast", "the Health Ministry"),
+    ("Forty people were injured in the blast, according to two hospital officials.",
+     "Forty people were injured in the blast", "two hospital officials"),
+])
+def test_according_to(extract_record, text, content, source):
+    q = only(extract_record(text))
+    assert q.cue.text.lower() == "according to"
+    assert q.content.text == content
+    assert q.speaker.text == source
+
+
+def test_mixed_quote(extract_record):
+    q = only(extract_record('Defense Minister Selin Aras said that a "decisive response" awaited the militants.'))
+    assert q.kind == "mixed"
+    assert q.content.text == 'a "decisive response" awaited the militants'
+    assert q.speaker_name == "Selin Aras"
+
+
+def test_quoted_as_saying(extract_record):
+    q = only(extract_record(
+        "Rebel commander Idris Kone was quoted by a local radio station as saying that his men would not disarm."))
+    assert q.cue.text == "was quoted by a local radio station as saying"
+    assert q.content.text == "his men would not disarm"
+    assert q.speaker_name == "Idris Kone"
+
+
+def test_pronoun_resolves_by_the_gender_the_text_gives(extract_record):
+    record = extract_record(
+        "Trade Minister Ana Ruiz met Finance Minister Pablo Soto in Lima on Monday. Ruiz said her ministry "
+        "would publish the figures. Soto said his team needed more time. She added that a deal was close.")
+    added = [q for q in record.quotes if q.cue.text == "added"][0]
+    assert added.speaker.text == "She" and added.speaker_name == "Ana Ruiz"
+
+
+def test_nominal_speaker_resolves_to_the_role_holder(extract_record):
+    record = extract_record(
+        "Gen. Marta Ilic toured the front on Sunday. The general said the line would hold through the winter.")
+    q = only(record)
+    assert q.speaker.text == "The general" and q.speaker_name == "Marta Ilic"
+
+
+def test_floating_quote_paragraph_takes_the_previous_speaker(extract_record):
+    record = extract_record(
+        "Nadia Karim, a nurse at the clinic in Mosul, said supplies had run out on Tuesday.\n\n"
+        "\u201cWe are treating people on the floor. We have no more bandages.\u201d")
+    floating = [q for q in record.quotes if q.kind == "direct"][0]
+    assert floating.cue is None and floating.speaker is None
+    assert floating.speaker_name == "Nadia Karim"
+
+
+def test_group_speaker_has_no_entity(extract_record):
+    q = only(extract_record("Two diplomats, who spoke on condition of anonymity, said the vote would be delayed."))
+    assert q.speaker.text == "Two diplomats" and q.speaker_entity is None
+
+
+def test_negated_and_passive_cues_are_not_quotes(extract_record):
+    record = extract_record("The ministry would not say whether the talks had failed. He was told the road was shut.")
+    assert record.quotes == []
+
+
+def test_quote_spans_are_exact(extract_record):
+    text = "“It is over,” she said.\n\nLawmaker Omar Said told reporters that “the vote is lost,” and left."
+    record = extract_record(text)
+    for q in record.quotes:
+        for span in [q.content, *q.parts, q.cue, q.speaker]:
+            if span is not None:
+                assert text[span.start:span.end] == span.text
