@@ -67,7 +67,8 @@ DEFINITIONS = [
                                    "overlap as for content (a cue without words, the colon of \"WALLACE: ...\", "
                                    "counts in exact only)"),
     ("source", "distinct gold source spans vs distinct predicted speaker spans per article; a match overlaps "
-               "≥ 50% of each side's tokens or contains the gold source's last token (its head); one-to-one"),
+               "≥ 50% of each side's tokens or contains the gold source's syntactic head (from the parse: "
+               "\"Antonacci\" of \"Robert Antonacci of the New York delegation\"); one-to-one"),
     ("speaker accuracy", "over 0.5-coverage content pairs whose gold attribution has a source: the predicted "
                          "speaker matches it as for source"),
     ("who said what", "P/R/F1 of 0.5-coverage content pairs whose speaker also matches (or both have none)"),
@@ -138,9 +139,13 @@ def covers(gold: Tokens, pred: Tokens, share: float = COVERAGE) -> bool:
     return overlap > 0 and overlap >= share * len(gold) and overlap >= share * len(pred)
 
 
-def source_match(gold: Tokens, pred: Tokens) -> bool:
-    """A predicted speaker matches a gold source: 0.5 coverage both ways, or it holds the source's last token."""
-    return bool(gold) and (covers(gold, pred) or max(gold) in pred)
+def source_match(gold: Tokens, pred: Tokens, head: Tokens = frozenset()) -> bool:
+    """A predicted speaker matches a gold source: 0.5 coverage both ways, or it holds the source's head — its
+    syntactic head from the parse ("Antonacci" of "Robert Antonacci of the New York delegation") when given,
+    else its last token."""
+    if not gold:
+        return False
+    return covers(gold, pred) or (head <= pred if head else max(gold) in pred)
 
 
 def greedy_match(gold: Sequence[Tokens], pred: Sequence[Tokens],
@@ -177,13 +182,25 @@ class Unit:
     source: tuple[Piece, ...] = ()
     speech: bool = False
     resolved: bool = False  # prediction: speaker_entity is an entity not named by a pronoun
+    head: tuple[Piece, ...] = ()  # gold: the source's syntactic head (from the parse)
 
 
-def gold_units(doc: polnear.Doc, speech: Callable[[str | None], bool]) -> list[Unit]:
-    """The document's attributions that have a content."""
+def gold_units(doc: polnear.Doc, speech: Callable[[str | None], bool], parsed: Any = None) -> list[Unit]:
+    """The document's attributions that have a content (with their source's head when ``parsed`` is given)."""
     return [Unit(a.id, "direct" if is_direct(doc.text, a.content) else "indirect", tuple(a.content),
-                 tuple(a.cue or ()), tuple(a.source or ()), speech(a.cue_text))
+                 tuple(a.cue or ()), tuple(a.source or ()), speech(a.cue_text),
+                 head=source_head(parsed, a.source) if parsed is not None and a.source else ())
             for a in doc.attributions if a.content]
+
+
+def source_head(parsed: Any, source: Sequence[Piece]) -> tuple[Piece, ...]:
+    """The syntactic head of a gold source span in the parsed document: the root of its first piece."""
+    start, end = source[0]
+    span = parsed.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return ()
+    root = span.root
+    return ((root.idx, root.idx + len(root.text)),)
 
 
 def predicted_units(record: Any, speech: Callable[[str | None], bool]) -> list[Unit]:
@@ -245,10 +262,12 @@ def cue_counts(text: str, gold: Sequence[Unit], pred: Sequence[Unit]) -> Counter
 
 
 def source_counts(text: str, gold: Sequence[Unit], pred: Sequence[Unit]) -> Counter[str]:
+    heads = {tokens(text, u.source): tokens(text, u.head) for u in gold if u.source}
     gold_sources = _distinct(text, [u.source for u in gold])
     pred_sources = _distinct(text, [u.source for u in pred])
     return Counter(src_gold=len(gold_sources), src_pred=len(pred_sources),
-                   src_tp=len(greedy_match(gold_sources, pred_sources, source_match)))
+                   src_tp=len(greedy_match(gold_sources, pred_sources,
+                                           lambda g, p: source_match(g, p, heads.get(g, frozenset())))))
 
 
 def _distinct(text: str, spans: Iterable[tuple[Piece, ...]]) -> list[Tokens]:
@@ -260,7 +279,7 @@ def speakers_agree(text: str, gold: Unit, pred: Unit) -> bool:
     """Both have no speaker, or the predicted speaker matches the gold source (:func:`source_match`)."""
     if not gold.source or not pred.source:
         return not gold.source and not pred.source
-    return source_match(tokens(text, gold.source), tokens(text, pred.source))
+    return source_match(tokens(text, gold.source), tokens(text, pred.source), tokens(text, gold.head))
 
 
 def speaker_counts(text: str, gold: Sequence[Unit], pred: Sequence[Unit], pairs: Sequence[Pair]) -> Counter[str]:
@@ -385,30 +404,37 @@ def _cue_key(doc: Any) -> str:
     return (head.lemma_ or head.text).lower() if head is not None else ""
 
 
-def run_newsgraph(nlp: Any, docs: Sequence[polnear.Doc]) -> list[Any]:
-    """newsgraph's record for each document (``None`` where processing failed), in batches."""
-    from newsgraph.ingest import Article, Failure
-    from newsgraph.nlp.runner import records_for
+def run_newsgraph(nlp: Any, docs: Sequence[polnear.Doc]) -> tuple[list[Any], list[Any]]:
+    """newsgraph's record for each document (``None`` where processing failed) and its parsed Doc, in batches:
+    the same path as ``newsgraph extract`` (:func:`newsgraph.record.from_doc` over the pipeline's Docs)."""
+    from newsgraph.ingest import Article
+    from newsgraph.nlp.runner import PUBLISHED_KEY
+    from newsgraph.record import from_doc
 
-    results: list[Any] = []
+    records: list[Any] = []
+    parsed: list[Any] = []
     for start in range(0, len(docs), BATCH):
         batch = docs[start:start + BATCH]
-        articles = [Article(text=d.text, item=d.name, published=d.published) for d in batch]
-        for result in records_for(nlp, articles):
-            if isinstance(result, Failure):
-                print(f"  failed: {result.item}: {result.reason}", file=sys.stderr)
-            results.append(None if isinstance(result, Failure) else result)
-        print(f"  {len(results)}/{len(docs)} documents", file=sys.stderr, flush=True)
-    return results
+        made = []
+        for d in batch:
+            doc = nlp.make_doc(d.text)
+            doc.user_data[PUBLISHED_KEY] = d.published
+            made.append(doc)
+        for d, doc in zip(batch, nlp.pipe(made, batch_size=BATCH)):
+            records.append(from_doc(doc, Article(text=d.text, item=d.name, published=d.published)))
+            parsed.append(doc)
+        print(f"  {len(records)}/{len(docs)} documents", file=sys.stderr, flush=True)
+    return records, parsed
 
 
 def evaluate(docs: Sequence[polnear.Doc], records: Sequence[Any],
-             speech: Callable[[str | None], bool]) -> tuple[dict[str, Counter[str]], list[dict[str, Any]]]:
+             speech: Callable[[str | None], bool],
+             parsed: Sequence[Any] | None = None) -> tuple[dict[str, Counter[str]], list[dict[str, Any]]]:
     """Summed counts per subset, and the error rows (all quotes)."""
     totals = {subset: Counter() for subset in SUBSETS}
     errors: list[dict[str, Any]] = []
-    for doc, record in zip(docs, records):
-        gold = gold_units(doc, speech)
+    for n, (doc, record) in enumerate(zip(docs, records)):
+        gold = gold_units(doc, speech, parsed[n] if parsed is not None else None)
         pred = predicted_units(record, speech) if record is not None else []
         for subset in SUBSETS:
             g = [u for u in gold if subset == "all" or u.speech]
@@ -521,12 +547,12 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], 
 
     docs = polnear.load(args.data / "polnear" / args.split)[:args.limit]
     nlp = load_pipeline(args.model)
-    records = run_newsgraph(nlp, docs)
+    records, parsed = run_newsgraph(nlp, docs)
     verbs, verbs_source = speech_verbs()
     cues = [a.cue_text for d in docs for a in d.attributions if a.cue_text]
     cues += [q.cue.text for r in records if r is not None for q in r.quotes if q.cue is not None]
     keys = cue_keys(nlp, cues)
-    totals, errors = evaluate(docs, records, lambda cue: cue is not None and keys.get(cue) in verbs)
+    totals, errors = evaluate(docs, records, lambda cue: cue is not None and keys.get(cue) in verbs, parsed)
     result = {
         "corpus": f"PolNeAR v1.0 {args.split}" + (f" (first {args.limit} documents)" if args.limit else ""),
         "split": args.split, "docs": len(docs),

@@ -227,6 +227,8 @@ def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
     for child in head.children:  # "the group's spokesman, Hozan Amed": the name in apposition
         if child.dep_ == "appos" and child.i in index.mention_tokens and index.types.get(index.by_token[child.i]) == "PERSON":
             return index.mention_tokens[child.i]
+    if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i < head.i:
+        return _noun_phrase(doc, head.head.head, index)  # "Smith, who said ...": Smith
     if head.pos_ == "PRON":
         return head.i, head.i + 1
     subtree = {t.i for t in head.subtree}
@@ -311,6 +313,8 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
         return _paragraph_of(text, char, breaks)
 
     for pieces in quoted_passages(text):
+        if _is_title_or_code(text, pieces):
+            continue
         first = _token_range(doc, *pieces[0])
         last = _token_range(doc, *pieces[-1])
         if first is None or last is None:
@@ -324,6 +328,22 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
     return _join_continued(doc, found)
 
 
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "for", "in", "on", "at", "to", "with", "by", "from", "de"}
+
+
+def _is_title_or_code(text: str, pieces: list[tuple[int, int]]) -> bool:
+    """A quoted name of a show, book or slogan in title case ("“Fareed Zakaria GPS”"), or a quoted number or
+    code: not something someone said."""
+    inner = " ".join(text[a:b] for a, b in pieces)
+    words = re.findall(r"[^\W\d_][\w'’-]*", inner)
+    if not words:
+        return True
+    if len(words) <= 5 and not re.search(r"[.!?]", inner) and all(
+            w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and any(w[0].isupper() for w in words[1:] or words):
+        return len(words) >= 2 or not inner.strip(" \"“”‘’'«»,").istitle() or False
+    return False
+
+
 def _join_continued(doc: Doc, found: list[_Found]) -> list[_Found]:
     """"A," she said. "B." — one quote in two parts when the second has no cue of its own (or the same)."""
     out: list[_Found] = []
@@ -333,8 +353,8 @@ def _join_continued(doc: Doc, found: list[_Found]) -> list[_Found]:
                 and (f.cue is None or f.cue.head.i == prev.cue.head.i):
             gap = doc.char_span(prev.pieces[-1][1], f.pieces[0][0], alignment_mode="expand")
             cue_between = gap is not None and prev.cue.start >= gap.start and prev.cue.end <= gap.end
-            if gap is None or (cue_between and len(gap) <= 12):
-                prev.pieces.extend(f.pieces)
+            if gap is None or (cue_between and len(gap) <= 12) or f.cue is None:
+                prev.pieces.extend(f.pieces)  # the same speaker goes on in the same paragraph
                 continue
         out.append(f)
     return out
@@ -362,14 +382,17 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
     if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
         verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
     complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if complement is None and speech_verbs().get(verb.lemma_.lower()):
-        # "urged Turkey to withdraw", "warned them not to return": object and infinitive
-        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
-        if xcomp is not None and obj is not None:
-            return _trim_content(doc, min(obj.left_edge.i, xcomp.left_edge.i), xcomp.right_edge.i + 1)
     if complement is not None:
-        return _trim_content(doc, complement.left_edge.i, complement.right_edge.i + 1)
+        return _trim_content(doc, *_clause(doc, complement))
+    xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
+    if xcomp is not None:
+        # "urged Turkey to withdraw", "vowed to protect the border", "threatened not to attend"
+        start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
+        return _trim_content(doc, start, _clause(doc, xcomp)[1])
+    if obj is not None and not speech_verbs().get(verb.lemma_.lower()):
+        # "announced a series of new steps": what was announced (not the addressee of "told")
+        return _trim_content(doc, *_clause(doc, obj), need_verb=False)
     after = verb.right_edge.i + 1
     if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i and verb.head.sent == sent \
             and (after >= len(doc) or doc[after].is_punct) and doc[verb.left_edge.i - 1].is_punct:
@@ -382,7 +405,22 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
     return None
 
 
-def _trim_content(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+def _clause(doc: Doc, head: Token) -> tuple[int, int]:
+    """The token range of what ``head`` heads, up to a second report joined to it: "said X and said Y",
+    "said X, telling reporters Y" — the part before the joined speech verb."""
+    end = head.right_edge.i + 1
+    for token in head.subtree:
+        if token.i > head.i and token.dep_ in ("conj", "advcl") and token.pos_ == "VERB" and (
+                token.lemma_.lower() in speech_verbs() or not any(c.dep_ in _SUBJECTS for c in token.children)
+                and token.tag_ in ("VBG", "VBZ", "VBD") and token.head.i < head.i + 1):
+            cut = token.left_edge.i
+            while cut > head.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1
+            end = min(end, cut)
+    return head.left_edge.i, max(end, head.i + 1)
+
+
+def _trim_content(doc: Doc, start: int, end: int, need_verb: bool = True) -> tuple[int, int] | None:
     if "\n" in doc[start:end].text.strip():
         return None  # reported content stays within its paragraph
     while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "whether", "if")
@@ -390,7 +428,7 @@ def _trim_content(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CHARS or doc[end - 1].is_space):
         end -= 1
-    if end - start < 3 or not any(t.pos_ in ("VERB", "AUX") for t in doc[start:end]):
+    if end - start < (3 if need_verb else 2) or (need_verb and not any(t.pos_ in ("VERB", "AUX") for t in doc[start:end])):
         return None  # a reported clause has a verb: "said so", "said on Tuesday" are not quotes
     if doc[end - 1].lemma_.lower() in speech_verbs():
         return None  # "..., officials said" parsed as the content of another cue
@@ -434,6 +472,21 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
                 start_char = a
         inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
         overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
+        sentence_end = cue.head.sent.end_char
+        for f in overlapping:  # a quoted fragment the parser cut off: the report runs to its end
+            a, b = f.pieces[0][0], f.pieces[-1][1]
+            if start_char <= a < end_char < b <= sentence_end + 1:
+                end_char = b
+        inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
+        cut = [f for f in overlapping if f not in inside and f.pieces[0][0] > start_char]
+        if cut:  # the clause runs into a quotation the parser tore apart: keep the part before it
+            end_char = min(f.pieces[0][0] for f in cut)
+            while end_char > start_char and not text[end_char - 1].isalnum():
+                end_char -= 1
+            inside = [f for f in inside if f.pieces[-1][1] <= end_char]
+            overlapping = [f for f in overlapping if f.pieces[0][0] < end_char]
+            if len(re.findall(r"\w+", text[start_char:end_char])) < 3:
+                continue
         if overlapping and not inside:
             continue  # the clause cuts through a quotation: leave it to the direct quote
         outside = _unquoted_words(text, start_char, end_char, inside)
