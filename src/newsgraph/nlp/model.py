@@ -53,22 +53,32 @@ def _load(name: str, disable: tuple[str, ...], components: bool):
     if components:
         add_title_abbreviations(nlp)
         if "parser" in nlp.pipe_names:
-            nlp.add_pipe("newsgraph_abbreviations", before="parser")
+            nlp.add_pipe("newsgraph_sentences", before="parser")
         for component in COMPONENTS:
             if component not in disable:
                 nlp.add_pipe(f"newsgraph_{component}", name=f"newsgraph_{component}", last=True)
     return nlp
 
 
-@Language.component("newsgraph_abbreviations")
-def no_sentence_break_after_titles(doc):
-    """Tell the parser that "Capt. Jorge Almeida" is not two sentences: no break after an abbreviated title."""
+_CLOSING_QUOTES = {"”", '"', "’", "»"}
+
+
+@Language.component("newsgraph_sentences")
+def set_sentence_boundaries(doc):
+    """Sentence boundaries the text makes certain, set before the parser (which respects them): a paragraph
+    (line) break always ends a sentence; an abbreviated title never does ("Capt. Jorge Almeida")."""
     from ..lexicons import titles
 
     table = titles()
     for token in doc[:-1]:
-        if token.text.endswith(".") and token.lower_ in table and doc[token.i + 1].text[:1].isupper():
-            doc[token.i + 1].is_sent_start = False
+        following = doc[token.i + 1]
+        if "\n" in token.text_with_ws and not following.is_space:
+            following.is_sent_start = True
+        elif token.text in _CLOSING_QUOTES and token.i > 0 and doc[token.i - 1].text in {".", "!", "?"} \
+                and following.text[:1].isupper():
+            following.is_sent_start = True  # '... a word I said.” Despite ...': the quote closed the sentence
+        elif token.text.endswith(".") and token.lower_ in table and following.text[:1].isupper():
+            following.is_sent_start = False
     return doc
 
 
