@@ -48,7 +48,7 @@ class QuoteExtractor:
     """Writes ``doc._.ng_quotes`` (list of :class:`~newsgraph.record.Quote`), after ``newsgraph_entities``."""
 
     def __init__(self):
-        speech_verbs(), quote_phrases()
+        speech_verbs(), quote_phrases(), content_prepositions()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_quotes = extract_quotes(doc)
@@ -59,6 +59,12 @@ class QuoteExtractor:
 def speech_verbs() -> dict[str, bool]:
     """Speech verb lemma → whether it takes the addressee as object ("told reporters")."""
     return {row["verb"]: row.get("object") == "yes" for row in lex._rows("speech_verbs.tsv")}
+
+
+@lru_cache(maxsize=1)
+def content_prepositions() -> dict[str, frozenset[str]]:
+    """Speech verb lemma → the prepositions that open what it reports ("call" → for, on)."""
+    return {row["verb"]: frozenset((row.get("prepositions") or "").split()) for row in lex._rows("speech_verbs.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +190,10 @@ def _cue_range(doc: Doc, verb: Token) -> tuple[int, int]:
             start = child.i
     while start > 0 and doc[start - 1].dep_ in ("aux", "auxpass") and doc[start - 1].head == verb:
         start -= 1
+    if end < len(doc) and doc[end].lower_ in content_prepositions().get(verb.lemma_.lower(), ()) \
+            and doc[end].head == verb and any(
+            c.dep_ == "pobj" for c in doc[end].children):
+        end += 1  # "called for", "called on"
     if verb.lemma_ == "quote":  # "was quoted (by a local website) as saying"
         for k in range(verb.i + 1, min(len(doc), verb.i + 12)):
             if doc[k].lemma_ == "say" and doc[k - 1].lower_ == "as":
@@ -386,6 +396,11 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         return _trim_content(doc, *_clause(doc, complement))
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
+    prep = next((c for c in verb.children if c.dep_ == "prep"
+                 and c.lower_ in content_prepositions().get(verb.lemma_.lower(), ())
+                 and cue.end - 1 <= c.i <= cue.end and any(g.dep_ == "pobj" for g in c.children)), None)
+    if obj is None and prep is not None:
+        obj = next(c for c in prep.children if c.dep_ == "pobj")  # "called on Israel to withdraw"
     if xcomp is not None:
         # "urged Turkey to withdraw", "vowed to protect the border", "threatened not to attend"
         start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
@@ -393,6 +408,13 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
     if obj is not None and not speech_verbs().get(verb.lemma_.lower()):
         # "announced a series of new steps": what was announced (not the addressee of "told")
         return _trim_content(doc, *_clause(doc, obj), need_verb=False)
+    if prep is not None:
+        # "called for a ceasefire", "called on Israel to withdraw", "asked about the budget"
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        if objects:
+            end = max([_clause(doc, objects[0])[1]] + [c.right_edge.i + 1 for c in verb.children
+                                                       if c.dep_ in ("xcomp", "advcl") and c.i > prep.i])
+            return _trim_content(doc, objects[0].left_edge.i, end, need_verb=False)
     after = verb.right_edge.i + 1
     if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i and verb.head.sent == sent \
             and (after >= len(doc) or doc[after].is_punct) and doc[verb.left_edge.i - 1].is_punct:
@@ -410,9 +432,8 @@ def _clause(doc: Doc, head: Token) -> tuple[int, int]:
     "said X, telling reporters Y" — the part before the joined speech verb."""
     end = head.right_edge.i + 1
     for token in head.subtree:
-        if token.i > head.i and token.dep_ in ("conj", "advcl") and token.pos_ == "VERB" and (
-                token.lemma_.lower() in speech_verbs() or not any(c.dep_ in _SUBJECTS for c in token.children)
-                and token.tag_ in ("VBG", "VBZ", "VBD") and token.head.i < head.i + 1):
+        if token.i > head.i and token.dep_ in ("conj", "advcl") and token.pos_ == "VERB" \
+                and token.lemma_.lower() in speech_verbs():
             cut = token.left_edge.i
             while cut > head.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
                 cut -= 1
