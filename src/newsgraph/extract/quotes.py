@@ -525,6 +525,23 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
     return reported
 
 
+def _outermost(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """Reports nested in another quote's content ("…we told them to leave," she said) belong to that quote:
+    each word of the text is attributed once."""
+    def cue_chars(f: _Found) -> tuple[int, int] | None:
+        return (doc[f.cue.start].idx, doc[f.cue.end - 1].idx + len(doc[f.cue.end - 1])) if f.cue else None
+
+    out = []
+    for f in found:
+        cue = cue_chars(f)
+        nested = cue is not None and f.kind != "direct" and any(
+            g is not f and g.pieces[0][0] <= cue[0] and cue[1] <= g.pieces[-1][1]
+            and g.pieces[0][0] <= f.pieces[0][0] and f.pieces[-1][1] <= g.pieces[-1][1] for g in found)
+        if not nested:
+            out.append(f)
+    return out
+
+
 # ---- resolving speakers to entities -------------------------------------------------------------------------
 
 def _resolve(doc: Doc, quotes: list[_Found], index: _Entities) -> None:
@@ -626,7 +643,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     cues = _cues(doc)
     direct = _direct_quotes(doc, text, cues, index, breaks)
     reported = _reported_quotes(doc, cues, direct, index, text, breaks)
-    found = sorted(direct + reported, key=lambda f: f.pieces[0][0])
+    found = _outermost(doc, sorted(direct + reported, key=lambda f: f.pieces[0][0]))
     _resolve(doc, found, index)
     quotes = []
     for f in found:
