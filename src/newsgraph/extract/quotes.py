@@ -56,9 +56,10 @@ class QuoteExtractor:
 
 
 @lru_cache(maxsize=1)
-def speech_verbs() -> dict[str, bool]:
-    """Speech verb lemma → whether it takes the addressee as object ("told reporters")."""
-    return {row["verb"]: row.get("object") == "yes" for row in lex._rows("speech_verbs.tsv")}
+def speech_verbs() -> dict[str, str]:
+    """Speech verb lemma → what its object is: ``yes`` the addressee ("told reporters"), ``content`` what was
+    said ("announced new curbs"), ``no`` neither."""
+    return {row["verb"]: row.get("object") or "no" for row in lex._rows("speech_verbs.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -323,7 +324,7 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
         return _paragraph_of(text, char, breaks)
 
     for pieces in quoted_passages(text):
-        if _is_title_or_code(text, pieces):
+        if _is_title_or_code(text, pieces) or _MARKUP.search(text, pieces[0][0], pieces[-1][1] + 2):
             continue
         first = _token_range(doc, *pieces[0])
         last = _token_range(doc, *pieces[-1])
@@ -338,6 +339,7 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
     return _join_continued(doc, found)
 
 
+_MARKUP = re.compile(r"\w=[\"“]|[\"“]\s*\w+=")  # embedded markup: 'author="JebBush"'
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "for", "in", "on", "at", "to", "with", "by", "from", "de"}
 
 
@@ -405,7 +407,7 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         # "urged Turkey to withdraw", "vowed to protect the border", "threatened not to attend"
         start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
         return _trim_content(doc, start, _clause(doc, xcomp)[1])
-    if obj is not None and not speech_verbs().get(verb.lemma_.lower()):
+    if obj is not None and speech_verbs().get(verb.lemma_.lower()) == "content":
         # "announced a series of new steps": what was announced (not the addressee of "told")
         return _trim_content(doc, *_clause(doc, obj), need_verb=False)
     if prep is not None:
@@ -510,6 +512,8 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
                 continue
         if overlapping and not inside:
             continue  # the clause cuts through a quotation: leave it to the direct quote
+        if _MARKUP.search(text, start_char, end_char):
+            continue
         outside = _unquoted_words(text, start_char, end_char, inside)
         if inside and outside < 2:
             continue  # the complement is the quotation itself: a direct quote
