@@ -514,6 +514,8 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
             continue  # the clause cuts through a quotation: leave it to the direct quote
         if _MARKUP.search(text, start_char, end_char):
             continue
+        if start_char <= doc[cue.start].idx < end_char:
+            continue  # a report does not contain its own cue: the parse went wrong
         outside = _unquoted_words(text, start_char, end_char, inside)
         if inside and outside < 2:
             continue  # the complement is the quotation itself: a direct quote
