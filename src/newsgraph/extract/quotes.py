@@ -336,7 +336,7 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
         if speaker is not None and (q[0] <= speaker[0] < q[1]):
             speaker = None
         found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(text, pieces[0][0], breaks)))
-    return _join_continued(doc, found)
+    return _join_continued(doc, text, found)
 
 
 _MARKUP = re.compile(r"\w=[\"“]|[\"“]\s*\w+=")  # embedded markup: 'author="JebBush"'
@@ -356,7 +356,11 @@ def _is_title_or_code(text: str, pieces: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _join_continued(doc: Doc, found: list[_Found]) -> list[_Found]:
+def _inner(text: str, piece: tuple[int, int]) -> str:
+    return text[piece[0]:piece[1]].rstrip("\"“”«»„‘’' ")
+
+
+def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
     """"A," she said. "B." — one quote in two parts when the second has no cue of its own (or the same)."""
     out: list[_Found] = []
     for f in found:
@@ -365,7 +369,10 @@ def _join_continued(doc: Doc, found: list[_Found]) -> list[_Found]:
                 and (f.cue is None or f.cue.head.i == prev.cue.head.i):
             gap = doc.char_span(prev.pieces[-1][1], f.pieces[0][0], alignment_mode="expand")
             cue_between = gap is not None and prev.cue.start >= gap.start and prev.cue.end <= gap.end
-            if gap is None or (cue_between and len(gap) <= 12) or f.cue is None:
+            # a quote broken off at a comma or a sentence end ("…,” she said. “…"), not a phrase inside a
+            # sentence ("found him “very charming” and called it “unheard of”")
+            closed = re.search(r"[,.?!…:;—–-]\W*$", _inner(text, prev.pieces[-1])) is not None
+            if closed and (gap is None or (cue_between and len(gap) <= 12) or f.cue is None):
                 prev.pieces.extend(f.pieces)  # the same speaker goes on in the same paragraph
                 continue
         out.append(f)
@@ -487,8 +494,8 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
             continue
         start_char = doc[content[0]].idx
         end_char = doc[content[1] - 1].idx + len(doc[content[1] - 1])
-        for f in direct:  # the parser leaves a closing '.”' outside the clause: take the quotation whole
-            a, b = f.pieces[0][0], f.pieces[-1][1]
+        for a, b in (piece for f in direct for piece in f.pieces):
+            # the parser leaves a closing '.”' outside the clause: take the quotation whole
             if start_char <= a < end_char < b and not re.search(r"\w", text[end_char:b]):
                 end_char = b
             if a < start_char < b <= end_char and not re.search(r"\w", text[a:start_char]):
@@ -496,10 +503,9 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
         inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
         overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
         sentence_end = cue.head.sent.end_char
-        for f in overlapping:  # a quoted fragment the parser cut off: the report runs to its end
-            a, b = f.pieces[0][0], f.pieces[-1][1]
+        for a, b in (piece for f in overlapping for piece in f.pieces):
             if start_char <= a < end_char < b <= sentence_end + 1:
-                end_char = b
+                end_char = b  # a quoted fragment the parser cut off: the report runs to its end
         inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
         cut = [f for f in overlapping if f not in inside and f.pieces[0][0] > start_char]
         if cut:  # the clause runs into a quotation the parser tore apart: keep the part before it
