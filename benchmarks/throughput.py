@@ -56,6 +56,7 @@ def main(argv=None) -> int:
 
     from newsgraph.ingest import Article
     from newsgraph.nlp import default_model_name, load_pipeline, process
+    from newsgraph.nlp.model import COMPONENTS
 
     base, corpus = load_texts(args.data)
     texts = base * args.copies
@@ -70,11 +71,11 @@ def main(argv=None) -> int:
                 pass
         return run
 
-    def run_newsgraph(workers: int):
+    def run_newsgraph(workers: int, disable=()):
         def run():
             articles = (Article(text=t, item=str(i)) for i, t in enumerate(texts))
             with open(os.devnull, "w") as sink:
-                for record in process(articles, model=model, workers=workers):
+                for record in process(articles, model=model, workers=workers, disable=disable):
                     sink.write(record.dumps() + "\n")
         return run
 
@@ -88,6 +89,13 @@ def main(argv=None) -> int:
               f"ratio {t_bare / t_ng:.2f}", flush=True)
 
     components = [p for p in full.pipe_names if p.startswith("newsgraph_")]
+    # what each extractor adds to extract time: one process, with and without it
+    t_all = best_of(args.repeat, run_newsgraph(1))
+    costs = []
+    for name in COMPONENTS:
+        t_without = best_of(args.repeat, run_newsgraph(1, (name,)))
+        costs.append((name, t_all / t_without - 1))
+        print(f"{name}: adds {100 * (t_all / t_without - 1):.1f}% to extract time", flush=True)
     lines = [
         f"Texts: {corpus} × {args.copies} = {len(texts)} articles, {tokens:,} tokens; model `{model}`; "
         f"newsgraph components: {', '.join(components)}; machine: {os.cpu_count()} cores. Best of {args.repeat}.",
@@ -97,6 +105,9 @@ def main(argv=None) -> int:
     ]
     for label, a1, t1, a2, t2, ratio in rows:
         lines.append(f"| {label} | {a1:.1f} | {t1:,.0f} | {a2:.1f} | {t2:,.0f} | **{ratio:.2f}** |")
+    lines += ["", "What each extractor adds to `extract` time (one process, the run with all of them against the run "
+              "without that one):", "", "| extractor | adds |", "|---|---:|"]
+    lines += [f"| {name} | {100 * cost:+.1f}% |" for name, cost in costs]
     lines += ["", "Command: `python benchmarks/throughput.py --copies "
               f"{args.copies} --repeat {args.repeat} --write docs/benchmarks.md` (target: ratio ≥ 0.85)."]
     text = "\n".join(lines)

@@ -1,0 +1,36 @@
+"""CI floor: quote accuracy on the first PolNeAR dev documents may not fall below what was measured.
+
+Measured 2026-11-25 on the first 25 dev documents (speech-verb subset): content F1 at 0.5 coverage 0.773,
+who-said-what F1 0.707, speaker accuracy 0.918, cue exact F1 0.792. The floors sit a little below, so a real
+regression fails CI while tiny shifts do not. Raise them when the figures rise.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+pytestmark = [pytest.mark.slow, pytest.mark.data]
+
+FLOORS = {  # metric → minimum on the speech-verb subset of the first 25 dev documents
+    "content_cov50": 0.75,
+    "who_said_what": 0.68,
+    "cue_exact": 0.77,
+    "source": 0.80,
+    "speaker_accuracy": 0.89,
+}
+
+
+def test_quote_accuracy_floors(data_dir):
+    import quotes
+
+    argv = ["--data", str(data_dir), "--limit", "25"]
+    result, _ = quotes.run(quotes.parse_args(argv), argv)
+    speech = result["subsets"]["speech"]
+    got = {name: speech[name].get("f1", speech[name].get("value")) for name in FLOORS}
+    below = {name: round(value, 3) for name, value in got.items() if value < FLOORS[name]}
+    assert not below, f"quote accuracy fell below its floor: {below} (floors {FLOORS})"
