@@ -400,8 +400,10 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         return None
     if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
         verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
-    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if complement is not None:
+    complement = next((c for c in verb.children if c.dep_ == "ccomp" or (
+        c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
+                                                   for m in c.children))), None)
+    if complement is not None:  # "said (that) ...", "asked if ..."
         return _trim_content(doc, *_clause(doc, complement))
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
@@ -415,8 +417,15 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
         return _trim_content(doc, start, _clause(doc, xcomp)[1])
     if obj is not None and speech_verbs().get(verb.lemma_.lower()) == "content":
-        # "announced a series of new steps": what was announced (not the addressee of "told")
-        return _trim_content(doc, *_clause(doc, obj), need_verb=False)
+        # "announced a series of new steps", "described the plan as “reckless”": the object and what the verb
+        # says of it, up to a comma (not the addressee of "told")
+        end = _clause(doc, obj)[1]
+        for child in verb.rights:
+            if child.i > obj.i and child.dep_ in ("prep", "oprd", "xcomp", "ccomp", "advcl", "acomp") \
+                    and not any(t.text == "," for t in doc[end:child.i]) \
+                    and not any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+                end = max(end, _clause(doc, child)[1])
+        return _trim_content(doc, obj.left_edge.i, end, need_verb=False)
     if prep is not None:
         # "called for a ceasefire", "called on Israel to withdraw", "asked about the budget"
         objects = [c for c in prep.children if c.dep_ == "pobj"]
