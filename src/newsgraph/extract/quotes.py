@@ -217,17 +217,23 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
     if cue.kind == "colon":
         return _noun_phrase(doc, cue.head, index)
     verb = cue.head
-    for _ in range(3):  # "She smiled and said", "..., saying": the subject of the verb it is joined to
+    fallback = None
+    for _ in range(5):  # "She smiled and said", "..., saying", "ended by saying": the subject it is joined to
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and not _within(c.i, inside)), None)
-        if subject is not None:
-            if subject.dep_ == "expl":
-                return None
+        if subject is not None and subject.dep_ == "expl":
+            return None
+        if subject is not None and (verb is cue.head or verb.dep_ not in ("ccomp", "xcomp")
+                                    or verb.lemma_.lower() in speech_verbs()):
             return _noun_phrase(doc, subject, index)
-        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head != verb:
+        if subject is not None and fallback is None:
+            fallback = subject  # a conjunct inside what was said: keep climbing to the speech verb
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return _noun_phrase(doc, verb.head, index)  # "voters saying they want ...", "a report saying"
+        if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp") and verb.head != verb:
             verb = verb.head
         else:
             break
-    return None
+    return _noun_phrase(doc, fallback, index) if fallback is not None else None
 
 
 def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
@@ -248,8 +254,10 @@ def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
             continue
         mention = index.mention_tokens[token.i]
         between = [a for a in token.ancestors if a.i in subtree and a.i != head.i]
+        root = doc[mention[1] - 1] if doc[mention[1] - 1].head.i not in range(*mention) else token
+        attached = root.dep_ in ("appos", "conj") or any(a.dep_ in ("appos", "conj") for a in between)
         appositive = mention[0] > 0 and doc[mention[0] - 1].text == ","
-        if appositive or not any(a.dep_ in ("relcl", "acl", "prep", "pobj") for a in between):
+        if (appositive or attached) and not any(a.dep_ in ("relcl", "acl", "pobj") for a in between):
             return mention
     start = head.i
     for child in sorted(head.lefts, key=lambda t: t.i, reverse=True):
