@@ -118,3 +118,22 @@ def test_quote_spans_are_exact(extract_record):
         for span in [q.content, *q.parts, q.cue, q.speaker]:
             if span is not None:
                 assert text[span.start:span.end] == span.text
+
+
+def test_quote_introduced_by_a_colon_at_the_end_of_the_previous_paragraph(extract_record):
+    q = only(extract_record("At the rally, Senator Jane Ortiz declared:\n\n“We will not back down. Not now, not ever.”"))
+    assert q.kind == "direct" and q.cue.text == "declared" and q.speaker_name == "Jane Ortiz"
+
+
+def test_participle_cue_takes_the_subject_of_its_clause(extract_record):
+    record = extract_record("Mayor Ruth Okoye ended her speech by saying that the city would rebuild the market.")
+    q = only(record)
+    assert q.content.text == "the city would rebuild the market"
+    assert q.speaker_name == "Ruth Okoye"
+
+
+def test_name_modifying_the_subject_is_not_the_speaker(extract_record):
+    record = extract_record("Paul Dubois won the vote. A top Paul Dubois adviser said the campaign would appeal.")
+    q = only(record)
+    assert q.speaker is not None and q.speaker.text != "Paul Dubois"
+    assert q.speaker_entity is None

@@ -307,6 +307,12 @@ def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of
     if qs > 0 and doc[qs - 1].text in {",", ":"} and doc[qs - 1].sent.start != sent_start:
         sent_start = doc[qs - 1].sent.start
     first_para, last_para = paragraph_of(doc[qs].idx), paragraph_of(doc[qe - 1].idx)
+    before = qs - 1
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    if before >= 0 and doc[before].text == ":" and paragraph_of(doc[before].idx) == first_para - 1:
+        first_para -= 1  # 'He declared:' ending the paragraph before the quotation
+        sent_start = doc[before].sent.start
     candidates = [c for c in cues if sent_start <= c.head.i < sent_end and not qs <= c.head.i < qe
                   and first_para <= paragraph_of(c.head.idx) <= last_para]
     if not candidates:
