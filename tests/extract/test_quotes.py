@@ -137,3 +137,12 @@ def test_name_modifying_the_subject_is_not_the_speaker(extract_record):
     q = only(record)
     assert q.speaker is not None and q.speaker.text != "Paul Dubois"
     assert q.speaker_entity is None
+
+
+def test_quote_paragraph_after_a_quote_continues_it(extract_record):
+    record = extract_record(
+        "“The port is closed,” harbor master Ivan Petrov said.\n\n"
+        "“Nobody goes in or out until the storm passes.”\n\nShips waited offshore.")
+    q = only(record)
+    assert [p.text for p in q.parts] == ["“The port is closed,”", "“Nobody goes in or out until the storm passes.”"]
+    assert q.speaker_name == "Ivan Petrov"

@@ -374,11 +374,21 @@ def _inner(text: str, piece: tuple[int, int]) -> str:
     return text[piece[0]:piece[1]].rstrip("\"“”«»„‘’' ")
 
 
+def _opens_paragraph(text: str, char: int) -> bool:
+    start = text.rfind("\n", 0, char) + 1
+    return not text[start:char].strip()
+
+
 def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
     """"A," she said. "B." — one quote in two parts when the second has no cue of its own (or the same)."""
     out: list[_Found] = []
     for f in found:
         prev = out[-1] if out else None
+        if prev is not None and prev.kind == "direct" and prev.cue is not None and f.cue is None \
+                and f.paragraph == prev.paragraph + 1 and _opens_paragraph(text, f.pieces[0][0]) \
+                and not re.search(r"[.!?]\s+\w", text[prev.pieces[-1][1]:f.pieces[0][0]]):
+            prev.pieces.extend(f.pieces)  # the next paragraph goes on quoting: one quote over two paragraphs
+            continue
         if prev is not None and prev.kind == "direct" and prev.paragraph == f.paragraph and prev.cue is not None \
                 and (f.cue is None or f.cue.head.i == prev.cue.head.i):
             gap = doc.char_span(prev.pieces[-1][1], f.pieces[0][0], alignment_mode="expand")
