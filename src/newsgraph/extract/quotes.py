@@ -444,6 +444,9 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         # "announced a series of new steps", "described the plan as “reckless”": the object and what the verb
         # says of it, up to a comma (not the addressee of "told")
         end = _clause(doc, obj)[1]
+        comma = next((t.i for t in doc[obj.i:end] if t.text == ","), None)
+        if comma is not None:
+            end = comma  # "the suspect's name, Syed Farook, several times": the object, not its appositive
         for child in verb.rights:
             if child.i > obj.i and child.dep_ in ("prep", "oprd", "xcomp", "ccomp", "advcl", "acomp") \
                     and not any(t.text == "," for t in doc[end:child.i]) \
