@@ -191,7 +191,10 @@ def _cue_range(doc: Doc, verb: Token) -> tuple[int, int]:
             start = child.i
     while start > 0 and doc[start - 1].dep_ in ("aux", "auxpass") and doc[start - 1].head == verb:
         start -= 1
-    if end < len(doc) and doc[end].lower_ in content_prepositions().get(verb.lemma_.lower(), ()) \
+    if end < len(doc) and doc[end].lower_ == "for" and "for" in content_prepositions().get(verb.lemma_.lower(), ()) \
+            and doc[end].dep_ == "mark" and doc[end].head.head == verb:
+        end += 1  # "calling for his rivals to drop out"
+    elif end < len(doc) and doc[end].lower_ in content_prepositions().get(verb.lemma_.lower(), ()) \
             and doc[end].head == verb and any(
             c.dep_ == "pobj" for c in doc[end].children):
         end += 1  # "called for", "called on"
@@ -424,11 +427,16 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         return None
     if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
         verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
+    preps = content_prepositions().get(verb.lemma_.lower(), frozenset())
     complement = next((c for c in verb.children if c.dep_ == "ccomp" or (
         c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
                                                    for m in c.children))), None)
     if complement is not None:  # "said (that) ...", "asked if ..."
         return _trim_content(doc, *_clause(doc, complement))
+    for child in verb.rights:  # "called for his rivals to drop out": a for-to clause
+        if child.dep_ in ("advcl", "xcomp") and doc[child.left_edge.i].lower_ == "for" and "for" in preps \
+                and child.left_edge.i == cue.end - 1:
+            return _trim_content(doc, child.left_edge.i + 1, _clause(doc, child)[1])
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
     prep = next((c for c in verb.children if c.dep_ == "prep"
