@@ -546,9 +546,8 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
                 start_char = a
         inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
         overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
-        sentence_end = cue.head.sent.end_char
         for a, b in (piece for f in overlapping for piece in f.pieces):
-            if start_char <= a < end_char < b <= sentence_end + 1:
+            if start_char <= a < end_char < b and "\n" not in text[end_char:b]:
                 end_char = b  # a quoted fragment the parser cut off: the report runs to its end
         inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
         cut = [f for f in overlapping if f not in inside and f.pieces[0][0] > start_char]
