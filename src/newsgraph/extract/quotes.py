@@ -497,7 +497,9 @@ def _clause(doc: Doc, head: Token) -> tuple[int, int]:
 def _trim_content(doc: Doc, start: int, end: int, need_verb: bool = True) -> tuple[int, int] | None:
     if "\n" in doc[start:end].text.strip():
         return None  # reported content stays within its paragraph
-    while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "whether", "if")
+    while start < end and ((doc[start].dep_ == "mark" or doc[start].tag_ == "IN" or start + 1 < end
+                            and doc[start + 1].pos_ not in ("VERB", "AUX"))
+                           and doc[start].lower_ in ("that", "whether", "if")
                            or doc[start].is_punct and doc[start].text not in _QUOTE_CHARS or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CHARS or doc[end - 1].is_space):
