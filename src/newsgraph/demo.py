@@ -39,9 +39,14 @@ def print_summary(records: list[ArticleRecord], console: Console) -> None:
             shown = ", ".join(f"{e.name} [dim]({e.type}{'/' + e.country if e.country else ''})[/]" for e in others[:14])
             more = f" … and {len(others) - 14} more" if len(others) > 14 else ""
             console.print(f"[bold]other entities:[/] {shown}{more}", highlight=False)
-        for q in record.quotes[:5]:
-            console.print(f"  [green]“{q.content.text[:100]}”[/] — {q.speaker_name or (q.speaker.text if q.speaker else '?')}",
-                          highlight=False)
+        for q in record.quotes[:6]:
+            content = " ".join(q.content.text.split())
+            content = content if q.kind == "direct" else f"“{content}”"
+            content = content[:110] + ("…" if len(content) > 110 else "")
+            who = q.speaker_name or (q.speaker.text if q.speaker else "?")
+            console.print(f"  [dim]{q.kind:8}[/] [green]{content}[/] — [bold]{who}[/]", highlight=False)
+        if len(record.quotes) > 6:
+            console.print(f"  [dim]… and {len(record.quotes) - 6} more quotes[/]", highlight=False)
         for field in ("entities", "quotes", "places", "dates", "events"):
             totals[field] += len(getattr(record, field))
     console.rule()

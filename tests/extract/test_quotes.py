@@ -146,3 +146,10 @@ def test_quote_paragraph_after_a_quote_continues_it(extract_record):
     q = only(record)
     assert [p.text for p in q.parts] == ["“The port is closed,”", "“Nobody goes in or out until the storm passes.”"]
     assert q.speaker_name == "Ivan Petrov"
+
+
+def test_it_resolves_to_the_organization_that_spoke(extract_record):
+    record = extract_record(
+        "The Northern Grain Board said exports would fall this year. It added that prices would stay high.")
+    added = [q for q in record.quotes if q.cue.text == "added"][0]
+    assert added.speaker.text == "It" and added.speaker_name == "Northern Grain Board"

@@ -627,6 +627,8 @@ def _resolve_span(doc: Doc, span: tuple[int, int], index: _Entities, last_speake
     low = head.lower_
     if low in _PRONOUN_GENDER:
         return _antecedent(doc, start, index, _PRONOUN_GENDER[low], last_speaker)
+    if low == "it":
+        return _organization_antecedent(doc, start, index)
     if low in _GROUP_PRONOUNS or head.tag_ in ("NNS", "NNPS"):
         return None  # "they", "officials", "sources": a group, not one entity
     if any(t.lower_ == "the" for t in doc[start:end]) or any(t.dep_ == "poss" for t in doc[start:end]):
@@ -654,6 +656,22 @@ def _antecedent(doc: Doc, before: int, index: _Entities, gender: str, last_speak
                 or any(doc[j].dep_ in _SUBJECTS for j in range(i, min(len(doc), i + 4)) if j in index.by_token
                        and index.by_token[j] == e)]
     return (subjects or recent)[-1][1]
+
+
+def _organization_antecedent(doc: Doc, before: int, index: _Entities) -> str | None:
+    """The organization or country an "it" speaker refers to: the nearest one named as a subject in this or the previous
+    sentence ("The ministry said ... It added")."""
+    sent_starts = [s.start for s in doc.sents]
+    window = _previous_sentence_start(sent_starts, before)
+    for i, entity in reversed(index.mentions):
+        if i >= before:
+            continue
+        if i < window:
+            break
+        if index.types.get(entity) in ("ORG", "GPE") and (doc[i].dep_ in _SUBJECTS or doc[i].head.dep_ in _SUBJECTS or any(
+                doc[j].dep_ in _SUBJECTS for j in range(i, min(len(doc), i + 5)) if index.by_token.get(j) == entity)):
+            return entity
+    return None
 
 
 def _previous_paragraph_start(doc: Doc, i: int) -> int:
