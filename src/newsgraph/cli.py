@@ -148,7 +148,7 @@ def extract(
         "--format", "-f", help="jsonl: one record per line; json: an array (still one record per line).",
         case_sensitive=False)] = OutputFormat.jsonl,
     disable: Annotated[Optional[list[str]], typer.Option(
-        help="Leave a newsgraph component out (repeatable): entities.")] = None,
+        help="Leave a newsgraph component out (repeatable): entities, quotes.")] = None,
     max_chars: Annotated[int, typer.Option(
         min=1, help="Longest article text processed, in characters; longer ones fail with a reason.")] = 1_000_000,
 ) -> None:
