@@ -153,3 +153,10 @@ def test_it_resolves_to_the_organization_that_spoke(extract_record):
         "The Northern Grain Board said exports would fall this year. It added that prices would stay high.")
     added = [q for q in record.quotes if q.cue.text == "added"][0]
     assert added.speaker.text == "It" and added.speaker_name == "Northern Grain Board"
+
+
+def test_headline_says(extract_record):
+    record = extract_record("Aras Says Turkey Will Not Retreat From Border\n\nANKARA (Wire) — The president spoke on "
+                            "Friday.")
+    q = only(record)
+    assert q.cue.text == "Says" and q.content.text == "Turkey Will Not Retreat From Border"

@@ -408,7 +408,7 @@ def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
 
 # ---- indirect and mixed quotes ------------------------------------------------------------------------------
 
-def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
+def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
     """The reported content of a cue, as a token range."""
     verb = cue.head
     sent = verb.sent
@@ -425,6 +425,9 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         return _trim_content(doc, start, end)
     if cue.kind == "colon":
         return None
+    headline = _headline_rest(doc, cue, text)
+    if headline is not None:
+        return headline
     if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
         verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
     preps = content_prepositions().get(verb.lemma_.lower(), frozenset())
@@ -478,6 +481,25 @@ def _content_of(doc: Doc, cue: _Cue) -> tuple[int, int] | None:
         if tokens:
             return _trim_content(doc, min(tokens), max(tokens) + 1)
     return None
+
+
+def _headline_rest(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
+    """In a headline ("Erdogan Says Turkey Will Not Retreat"), what follows the cue is what was said."""
+    line_start = text.rfind("\n", 0, cue.head.idx) + 1
+    line_end = text.find("\n", cue.head.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    if not words or line.endswith((".", "?", "!", "”", '"')) or len(words) > 25:
+        return None
+    capitalized = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
+    if capitalized < 0.8 * len(words) or not cue.head.text[:1].isupper():
+        return None
+    span = doc.char_span(doc[cue.end - 1].idx + len(doc[cue.end - 1]), line_start + len(text[line_start:line_end].rstrip()),
+                         alignment_mode="contract")
+    if span is None or len(span) < 2:
+        return None
+    return _trim_content(doc, span.start, span.end, need_verb=False)
 
 
 def _clause(doc: Doc, head: Token) -> tuple[int, int]:
@@ -535,7 +557,7 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
     used = {f.cue.head.i for f in direct if f.cue is not None}
     reported: list[_Found] = []
     for cue in cues:
-        content = _content_of(doc, cue)
+        content = _content_of(doc, cue, text)
         if content is None:
             continue
         start_char = doc[content[0]].idx
