@@ -160,3 +160,14 @@ def test_headline_says(extract_record):
                             "Friday.")
     q = only(record)
     assert q.cue.text == "Says" and q.content.text == "Turkey Will Not Retreat From Border"
+
+
+def test_speaker_beside_the_cue_when_the_parse_gives_none(extract_record):
+    q = only(extract_record(
+        "“We were wrong not to confront him from the start,” Ramos, 58, told reporters in Lima on Monday."))
+    assert q.speaker is not None and q.speaker.text == "Ramos"
+
+
+def test_quotation_mark_glued_to_the_cue(extract_record):
+    q = only(extract_record("Mayor Ana Silva said,“The bridge stays closed until Friday.”"))
+    assert q.kind == "direct" and q.cue.text == "said" and q.speaker_name == "Ana Silva"

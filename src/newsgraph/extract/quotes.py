@@ -236,7 +236,25 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
             verb = verb.head
         else:
             break
-    return _noun_phrase(doc, fallback, index) if fallback is not None else None
+    if fallback is not None:
+        return _noun_phrase(doc, fallback, index)
+    return _adjacent_speaker(doc, cue, inside, index)
+
+
+def _adjacent_speaker(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Entities):
+    """When the parse gives the cue no subject: the name or pronoun right beside it ("Ramos, 58, told",
+    "…,” said Karaca"), skipping commas and an age."""
+    i = cue.start - 1
+    while i >= 0 and (doc[i].is_punct or doc[i].like_num) and doc[i].text not in _QUOTE_CHARS and cue.start - i < 5:
+        i -= 1
+    candidates = [i, cue.end]
+    for k in candidates:
+        if 0 <= k < len(doc) and not _within(k, inside):
+            if k in index.mention_tokens and index.types.get(index.by_token[k]) in ("PERSON", "ORG", "GPE", "NORP"):
+                return index.mention_tokens[k]
+            if doc[k].pos_ == "PRON" and doc[k].lower_ in _PRONOUN_GENDER | {"they": "", "it": "", "we": ""}:
+                return k, k + 1
+    return None
 
 
 def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:

@@ -52,6 +52,7 @@ def _load(name: str, disable: tuple[str, ...], components: bool):
                          f"newsgraph's components are {', '.join(COMPONENTS)}")
     if components:
         add_title_abbreviations(nlp)
+        split_glued_quotes(nlp)
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("newsgraph_sentences", before="parser")
         for component in COMPONENTS:
@@ -95,3 +96,12 @@ def add_title_abbreviations(nlp) -> None:
                 for form in {word, word.capitalize(), word.upper()}:
                     if len(nlp.tokenizer(form)) > 1:
                         nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
+def split_glued_quotes(nlp) -> None:
+    """Split quotation marks glued to a word (`said,“Look`, `protest”and`): the model's tokenizer keeps them
+    inside one token, and the quote, its cue and its speaker are then lost to the parser."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes) + [r"[“”«»]", r'(?<=[,.;:!?])"(?=\w)', r'(?<=\w)[,;:](?=[“"])']
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
