@@ -42,3 +42,14 @@ def test_passages_are_ordered_non_overlapping_and_start_with_a_mark(text):
             assert previous_end <= start < end <= len(text)
             assert text[start] in '"“«„‘\''
             previous_end = end
+
+
+def test_handles_and_identifiers_are_not_quotes():
+    from newsgraph.extract.quotes import _is_title_or_code
+
+    for text in ['He tagged "@cspan" again.', 'The account "realDonaldTrump" posted.', 'Code "user_42" failed.']:
+        [passage] = quoted_passages(text)
+        assert _is_title_or_code(text, passage)
+    text = 'She called it "unhinged" on Monday.'
+    [passage] = quoted_passages(text)
+    assert not _is_title_or_code(text, passage)

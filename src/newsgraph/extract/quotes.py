@@ -179,6 +179,8 @@ def _cues(doc: Doc) -> list[_Cue]:
             continue  # "would not comment", "did not say"
         if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in token.children):
             continue  # "Asked whether ...": a participle, not a report
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by" and token.tag_ == "VBG":
+            continue  # "Reporting by ...; Editing by ...": a credit line
         cues.append(_Cue(token, *_cue_range(doc, token)))
     return cues
 
@@ -385,6 +387,9 @@ def _is_title_or_code(text: str, pieces: list[tuple[int, int]]) -> bool:
     words = re.findall(r"[^\W\d_][\w'’-]*", inner)
     if not words:
         return True
+    bare = inner.strip(" \"“”‘’'«»,.")
+    if " " not in bare and (bare.startswith(("@", "#")) or re.search(r"[a-z][A-Z]|_|[a-zA-Z]\d", bare)):
+        return True  # a handle or an identifier: "@cspan", "realDonaldTrump", "user_42"
     if len(words) <= 5 and not re.search(r"[.!?]", inner) and all(
             w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and any(w[0].isupper() for w in words[1:] or words):
         return len(words) >= 2 or not inner.strip(" \"“”‘’'«»,").istitle() or False
