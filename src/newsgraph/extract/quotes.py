@@ -457,6 +457,8 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
     complement = next((c for c in verb.children if c.dep_ == "ccomp" or (
         c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
                                                    for m in c.children))), None)
+    if complement is None:
+        complement = _that_clause_in_phrase(verb)
     if complement is not None:  # "said (that) ...", "asked if ..."
         return _trim_content(doc, *_clause(doc, complement))
     for child in verb.rights:  # "called for his rivals to drop out": a for-to clause
@@ -503,6 +505,26 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
         tokens = [t.i for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
         if tokens:
             return _trim_content(doc, min(tokens), max(tokens) + 1)
+    if verb.dep_ == "advcl" and verb.head.i > verb.i and any(c.dep_ == "mark" and c.lower_ == "as"
+                                                            for c in verb.children):
+        # "As the Post reported on Monday, the inquiry widened": the main clause after the cue's clause
+        own = {t.i for t in verb.subtree}
+        tokens = [t.i for t in verb.head.subtree if t.i not in own and t.i > verb.right_edge.i]
+        if tokens:
+            return _trim_content(doc, min(tokens), max(tokens) + 1)
+    return None
+
+
+def _that_clause_in_phrase(verb: Token) -> Token | None:
+    """A that-clause the parser hung on a noun of the cue's own phrase: "said during a news conference that
+    he may wait" (parsed as a relative clause of "conference")."""
+    for prep in verb.rights:
+        if prep.dep_ != "prep":
+            continue
+        for token in prep.subtree:
+            if token.dep_ in ("relcl", "acl") and token.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in token.children):
+                return token
     return None
 
 
@@ -551,7 +573,7 @@ def _trim_content(doc: Doc, start: int, end: int, need_verb: bool = True) -> tup
         end -= 1
     if end - start < (3 if need_verb else 2) or (need_verb and not any(t.pos_ in ("VERB", "AUX") for t in doc[start:end])):
         return None  # a reported clause has a verb: "said so", "said on Tuesday" are not quotes
-    if doc[end - 1].lemma_.lower() in speech_verbs():
+    if doc[end - 1].pos_ == "VERB" and doc[end - 1].lemma_.lower() in speech_verbs():
         return None  # "..., officials said" parsed as the content of another cue
     return _after_dateline(doc, start, end)
 
