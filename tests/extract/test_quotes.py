@@ -171,3 +171,17 @@ def test_speaker_beside_the_cue_when_the_parse_gives_none(extract_record):
 def test_quotation_mark_glued_to_the_cue(extract_record):
     q = only(extract_record("Mayor Ana Silva said,“The bridge stays closed until Friday.”"))
     assert q.kind == "direct" and q.cue.text == "said" and q.speaker_name == "Ana Silva"
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("As the Harbor Times reported on Monday, the port authority had ordered new cranes.",
+     "the port authority had ordered new cranes", "Harbor Times"),
+    ("Mayor Lena Brandt said during a news conference that the tram line would open in May.",
+     "the tram line would open in May", "Lena Brandt"),
+    ("General Omar Said suggested the coalition should fight the Islamic State.",
+     "the coalition should fight the Islamic State", "Omar Said"),
+])
+def test_reports_the_parse_hides(extract_record, text, content, speaker):
+    q = only(extract_record(text))
+    assert q.content.text == content
+    assert q.speaker.text == speaker

@@ -177,7 +177,7 @@ def _cues(doc: Doc) -> list[_Cue]:
             continue  # "had been informed", "was told": the subject is the addressee, not the speaker
         if any(c.dep_ == "neg" for c in token.children):
             continue  # "would not comment", "did not say"
-        if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children):
             continue  # "Asked whether ...": a participle, not a report
         if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by" and token.tag_ == "VBG":
             continue  # "Reporting by ...; Editing by ...": a credit line
