@@ -185,3 +185,17 @@ def test_reports_the_parse_hides(extract_record, text, content, speaker):
     q = only(extract_record(text))
     assert q.content.text == content
     assert q.speaker.text == speaker
+
+
+def test_report_interrupted_by_its_cue_is_one_quote_in_parts(extract_record):
+    q = only(extract_record("The fighting, the army said on Sunday, had forced thousands from their homes."))
+    assert q.kind == "indirect"
+    assert [p.text for p in q.parts] == ["The fighting", "had forced thousands from their homes"]
+    assert q.speaker.text == "the army"
+
+
+def test_mistyped_opening_mark_closes_a_quote():
+    from newsgraph.extract.quotemarks import quoted_passages
+
+    text = "“We will hold the line,“ said Colonel Ada Mensah."
+    assert [[text[a:b] for a, b in p] for p in quoted_passages(text)] == [["“We will hold the line,“"]]

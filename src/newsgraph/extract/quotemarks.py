@@ -44,10 +44,16 @@ def _find_close(text: str, i: int, end: int) -> int | None:
         return _close_single(text, i, end, PAIRS[mark])
     closing = PAIRS[mark]
     j = text.find(closing, i + 1, end)
-    if mark == "“":  # a stray straight close in curly text still closes
-        k = text.find('"', i + 1, end)
+    if mark == "“":  # a stray straight close in curly text still closes, and so does a mistyped “ after
+        k = text.find('"', i + 1, end)  # closing punctuation ('…here,“ said Jim Clyburn')
         if j < 0 or 0 <= k < j:
             j = k if k >= 0 and (j < 0 or k < j) else j
+        m = text.find("“", i + 1, end)
+        while m >= 0 and (j < 0 or m < j):
+            if text[m - 1] in ",.!?" and (m + 1 >= len(text) or text[m + 1] in " \n"):
+                j = m
+                break
+            m = text.find("“", m + 1, end)
     return j if j >= 0 else None
 
 

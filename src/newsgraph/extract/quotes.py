@@ -496,13 +496,15 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
             end = max([_clause(doc, objects[0])[1]] + [c.right_edge.i + 1 for c in verb.children
                                                        if c.dep_ in ("xcomp", "advcl") and c.i > prep.i])
             return _trim_content(doc, objects[0].left_edge.i, end, need_verb=False)
-    after = verb.right_edge.i + 1
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i and verb.head.sent == sent \
-            and (after >= len(doc) or doc[after].is_punct) and doc[verb.left_edge.i - 1].is_punct:
-        # "The talks failed, Karaca said." — the clause the cue interrupts or follows, set off by commas
+    left, right = _clause_bounds(doc, verb)
+    if verb.dep_ in ("parataxis", "ccomp") and (verb.head.i < verb.i or verb.dep_ == "parataxis") \
+            and verb.head.sent == sent and left > 0 \
+            and (right + 1 >= len(doc) or doc[right + 1].is_punct) and doc[left - 1].is_punct:
+        # "The talks failed, Karaca said." — the clause the cue follows, set off by commas; or the clause it
+        # interrupts ("The trouble, Frank writes, began in 1970"), which the caller splits around the cue
         head = verb.head
-        own = {t.i for t in verb.subtree}
-        tokens = [t.i for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
+        own = set(range(left, right + 1))
+        tokens = [t.i for t in head.subtree if t.i not in own and not (t.is_punct and left - 1 <= t.i <= right + 1)]
         if tokens:
             return _trim_content(doc, min(tokens), max(tokens) + 1)
     if verb.dep_ == "advcl" and verb.head.i > verb.i and any(c.dep_ == "mark" and c.lower_ == "as"
@@ -587,6 +589,35 @@ def _after_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _clause_bounds(doc: Doc, verb: Token) -> tuple[int, int]:
+    """First and last word of the verb's clause, the punctuation at its edges left out."""
+    left, right = verb.left_edge.i, verb.right_edge.i
+    while left < verb.i and doc[left].is_punct:
+        left += 1
+    while right > verb.i and doc[right].is_punct:
+        right -= 1
+    return left, right
+
+
+def _around_cue(doc: Doc, text: str, cue: _Cue, start: int, end: int) -> list[tuple[int, int]] | None:
+    """A report interrupted by its cue clause set off by commas ("The trouble, Frank writes, began in 1970"):
+    the two pieces around the clause; None when the cue is not such a parenthetical."""
+    verb = cue.head
+    left, right = _clause_bounds(doc, verb)
+    if verb.dep_ not in ("parataxis", "ccomp") or left == 0 or right + 1 >= len(doc) \
+            or doc[left - 1].text != "," or doc[right + 1].text != ",":
+        return None
+    first_end = doc[left - 1].idx
+    second_start = doc[right + 1].idx + 1
+    while first_end > start and text[first_end - 1].isspace():
+        first_end -= 1
+    while second_start < end and text[second_start].isspace():
+        second_start += 1
+    if first_end - start < 3 or end - second_start < 3:
+        return None
+    return [(start, first_end), (second_start, end)]
+
+
 def _unquoted_words(text: str, start: int, end: int, quoted: list[_Found]) -> int:
     """How many words of ``text[start:end]`` lie outside the quoted passages."""
     chars = list(text[start:end])
@@ -632,8 +663,11 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
             continue  # the clause cuts through a quotation: leave it to the direct quote
         if _MARKUP.search(text, start_char, end_char):
             continue
+        pieces = [(start_char, end_char)]
         if start_char <= doc[cue.start].idx < end_char:
-            continue  # a report does not contain its own cue: the parse went wrong
+            pieces = _around_cue(doc, text, cue, start_char, end_char)
+            if pieces is None:
+                continue  # a report does not contain its own cue: the parse went wrong
         outside = _unquoted_words(text, start_char, end_char, inside)
         if inside and outside < 2:
             continue  # the complement is the quotation itself: a direct quote
@@ -642,9 +676,8 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
         kind = "mixed" if inside else "indirect"
         for f in inside:  # the quoted fragment is part of this report, not a quote of its own
             direct.remove(f)
-        speaker = _speaker_of(doc, cue, content, index)
-        reported.append(_Found(kind, [(start_char, end_char)], cue, speaker,
-                               paragraph=_paragraph_of(text, start_char, breaks)))
+        speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
+        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(text, start_char, breaks)))
         used.add(cue.head.i)
     return reported
 
