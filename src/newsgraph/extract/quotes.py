@@ -592,6 +592,9 @@ def _after_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def _clause_bounds(doc: Doc, verb: Token) -> tuple[int, int]:
     """First and last word of the verb's clause, the punctuation at its edges left out."""
     left, right = verb.left_edge.i, verb.right_edge.i
+    comma = next((t.i for t in doc[verb.i + 1:right + 1] if t.text == ","), None)
+    if comma is not None:  # ", the airline added, and had passed ...": the clause ends at its comma
+        right = comma
     while left < verb.i and doc[left].is_punct:
         left += 1
     while right > verb.i and doc[right].is_punct:
