@@ -803,7 +803,6 @@ def _cluster(doc: Doc, mentions: list[_Mention], acronyms: dict[str, _Mention]) 
     others: list[_Cluster] = []
     by_key: dict[tuple, _Cluster] = {}
     for m in mentions:
-        text = doc[m.start:m.end].text
         if m.label == "PERSON":
             words = _name_words(doc, m)
             if not words:

@@ -18,6 +18,7 @@ Steps, each a small function over the Doc the entity component has annotated:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -131,7 +132,6 @@ def _genders(doc: Doc, index: _Entities) -> dict[str, str]:
     persons = [(i, e) for i, e in index.mentions if index.types.get(e) == "PERSON"]
     if not persons:
         return genders
-    sent_starts = [s.start for s in doc.sents]
     for token in doc:
         gender = _PRONOUN_GENDER.get(token.lower_)
         if gender is None:
@@ -148,8 +148,6 @@ def _genders(doc: Doc, index: _Entities) -> dict[str, str]:
 
 
 def _previous_sentence_start(sent_starts: list[int], i: int) -> int:
-    import bisect
-
     k = bisect.bisect_right(sent_starts, i) - 1
     return sent_starts[max(0, k - 1)]
 
@@ -254,7 +252,7 @@ def _adjacent_speaker(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index
         if 0 <= k < len(doc) and not _within(k, inside):
             if k in index.mention_tokens and index.types.get(index.by_token[k]) in ("PERSON", "ORG", "GPE", "NORP"):
                 return index.mention_tokens[k]
-            if doc[k].pos_ == "PRON" and doc[k].lower_ in _PRONOUN_GENDER | {"they": "", "it": "", "we": ""}:
+            if doc[k].pos_ == "PRON" and (doc[k].lower_ in _PRONOUN_GENDER or doc[k].lower_ in _GROUP_PRONOUNS):
                 return k, k + 1
     return None
 
@@ -309,10 +307,8 @@ def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (span.start, span.end) if span is not None and len(span) else None
 
 
-def _paragraph_of(text: str, char: int, starts: list[int]) -> int:
+def _paragraph_of(char: int, starts: list[int]) -> int:
     """The index of the paragraph (non-empty line) holding ``char``; ``starts`` are the paragraphs' starts."""
-    import bisect
-
     return bisect.bisect_right(starts, char) - 1
 
 
@@ -354,11 +350,11 @@ def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of
     return min(candidates, key=lambda c: (not related(c), distance(c) > 12, distance(c)))
 
 
-def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, breaks: list[int]) -> list[_Found]:
+def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, paragraphs: list[int]) -> list[_Found]:
     found: list[_Found] = []
 
     def paragraph_of(char: int) -> int:
-        return _paragraph_of(text, char, breaks)
+        return _paragraph_of(char, paragraphs)
 
     for pieces in quoted_passages(text):
         if _is_title_or_code(text, pieces) or _MARKUP.search(text, pieces[0][0], pieces[-1][1] + 2):
@@ -372,7 +368,7 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, brea
         speaker = _speaker_of(doc, cue, q, index) if cue is not None else None
         if speaker is not None and (q[0] <= speaker[0] < q[1]):
             speaker = None
-        found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(text, pieces[0][0], breaks)))
+        found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(pieces[0][0], paragraphs)))
     return _join_continued(doc, text, found)
 
 
@@ -632,7 +628,7 @@ def _unquoted_words(text: str, start: int, end: int, quoted: list[_Found]) -> in
 
 
 def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _Entities, text: str,
-                     breaks: list[int]) -> list[_Found]:
+                     paragraphs: list[int]) -> list[_Found]:
     used = {f.cue.head.i for f in direct if f.cue is not None}
     reported: list[_Found] = []
     for cue in cues:
@@ -680,7 +676,7 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
         for f in inside:  # the quoted fragment is part of this report, not a quote of its own
             direct.remove(f)
         speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
-        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(text, start_char, breaks)))
+        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(start_char, paragraphs)))
         used.add(cue.head.i)
     return reported
 
@@ -817,10 +813,10 @@ def _span(text: str, doc: Doc, rng: tuple[int, int]) -> Span:
 def extract_quotes(doc: Doc) -> list[Quote]:
     text = doc.text
     index = _entity_index(doc)
-    breaks = [m.start() for m in re.finditer(r"[^\n]+", text)]
+    paragraphs = [m.start() for m in re.finditer(r"[^\n]+", text)]
     cues = _cues(doc)
-    direct = _direct_quotes(doc, text, cues, index, breaks)
-    reported = _reported_quotes(doc, cues, direct, index, text, breaks)
+    direct = _direct_quotes(doc, text, cues, index, paragraphs)
+    reported = _reported_quotes(doc, cues, direct, index, text, paragraphs)
     found = _outermost(doc, sorted(direct + reported, key=lambda f: f.pieces[0][0]))
     _resolve(doc, found, index)
     quotes = []
