@@ -207,3 +207,10 @@ def test_demonyms_inside_a_role(extract_record, text, name, roles, country):
     person = by_name(extract_record(text), name)
     assert person.roles == roles
     assert person.country == country
+
+
+def test_bodies_named_after_a_country_possessive(extract_record):
+    record = extract_record("Russia's Defense Ministry said its troops had advanced. Ukraine's Defense Ministry "
+                            "denied it.")
+    ministries = sorted((e.name, e.country) for e in record.entities if e.type == "ORG")
+    assert ministries == [("Defense Ministry", "RUS"), ("Defense Ministry", "UKR")]

@@ -369,6 +369,26 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
             covered[m.start] = True
 
 
+def _possessive_organizations(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """Bodies named after a country's possessive that the model left untagged: "Russia's Defense Ministry",
+    "Kenya's Supreme Court" (capitalized words ending in an organization word)."""
+    covered = _covered(mentions, len(doc))
+    added = []
+    for m in mentions:
+        k = m.end
+        if m.label != "GPE" or k + 1 >= len(doc) or doc[k].text not in _POSSESSIVE:
+            continue
+        end = k + 1
+        while end < len(doc) and not covered[end] and doc[end].text[:1].isupper() and doc[end].is_alpha \
+                and end - k <= 5:
+            end += 1
+        while end > k + 1 and doc[end - 1].lower_ not in lex.org_words():
+            end -= 1
+        if end > k + 1:
+            added.append(_Mention(k + 1, end, "ORG", country=lex.country_code(doc[m.start:m.end].text)))
+    return added
+
+
 def _parenthetical_acronyms(doc: Doc, mentions: list[_Mention]) -> dict[str, _Mention]:
     """Acronyms the article defines: "Brisk Aerospace Systems (BAS)" → {"BAS": that mention}.
 
@@ -795,6 +815,8 @@ def _other_key(doc: Doc, m: _Mention, acronyms: dict[str, _Mention]) -> tuple:
         return ("N", d.country) if d and d.country else ("T", _norm(text))
     if m.label in ("GPE", "ORG", "LOC") and lex.is_country_name(text):
         return ("C", lex.country_code(text))
+    if m.country:  # "Russia's Defense Ministry" and "Ukraine's Defense Ministry" are two bodies
+        return ("T", _norm(text), m.country)
     return ("T", _norm(bare) if _ACRONYM.match(bare) else _norm(text))
 
 
@@ -908,8 +930,8 @@ def _merge_variants(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
         if c.key[0] == "T" and " " in text:
             key = _content_key(text)
             for o in out:
-                if o.key[0] != "T":
-                    continue
+                if o.key[0] != "T" or o.key[2:] != c.key[2:]:
+                    continue  # not a name, or the bodies of two different countries
                 other = doc[o.mentions[0].start:o.mentions[0].end].text
                 if " " in other and fuzz.token_sort_ratio(key, _content_key(other)) >= 92:
                     o.mentions.extend(c.mentions)
@@ -934,7 +956,7 @@ def _canonical_name(doc: Doc, c: _Cluster) -> str:
 
 
 def _entity_country(doc: Doc, c: _Cluster, name: str) -> str | None:
-    if c.label == "PERSON":
+    if c.label == "PERSON" or any(m.country for m in c.mentions):
         return next((m.country for m in c.mentions if m.country), None)
     if c.key and c.key[0] in ("C", "N"):
         return c.key[1]
@@ -964,7 +986,7 @@ def extract_entities(doc: Doc, labels=frozenset(DEFAULT_LABELS)) -> tuple[list[E
         mentions += _names_after_titles(doc, ctx, mentions)
     mentions = _dedupe(mentions)
     _relabel(doc, ctx, mentions)
-    mentions = _dedupe(mentions)
+    mentions = _dedupe(mentions + _possessive_organizations(doc, mentions))
     acronyms = _parenthetical_acronyms(doc, mentions)
     mentions = _dedupe(mentions + _alias_mentions(doc, ctx, mentions, acronyms, doc.text))
     for m in mentions:
