@@ -94,7 +94,7 @@ class _Found:
 
 @dataclass(slots=True)
 class _Entities:
-    """Lookups over the entity component's output."""
+    """Lookups over the entity component's output, and where the Doc's sentences and paragraphs start."""
 
     by_token: dict[int, str] = field(default_factory=dict)
     mention_tokens: dict[int, tuple[int, int]] = field(default_factory=dict)  # token → its mention's range
@@ -103,10 +103,13 @@ class _Entities:
     roles: dict[str, list[str]] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (first token, entity id), in text order
+    sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
+    paragraphs: list[int] = field(default_factory=list)  # first character of each paragraph (non-empty line)
 
 
-def _entity_index(doc: Doc) -> _Entities:
-    index = _Entities()
+def _entity_index(doc: Doc, text: str) -> _Entities:
+    index = _Entities(sent_starts=[s.start for s in doc.sents],
+                      paragraphs=[m.start() for m in re.finditer(r"[^\n]+", text)])
     for entity in doc._.ng_entities or []:
         index.types[entity.id] = entity.type
         index.names[entity.id] = entity.name
@@ -350,11 +353,11 @@ def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of
     return min(candidates, key=lambda c: (not related(c), distance(c) > 12, distance(c)))
 
 
-def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, paragraphs: list[int]) -> list[_Found]:
+def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities) -> list[_Found]:
     found: list[_Found] = []
 
     def paragraph_of(char: int) -> int:
-        return _paragraph_of(char, paragraphs)
+        return _paragraph_of(char, index.paragraphs)
 
     for pieces in quoted_passages(text):
         if _is_title_or_code(text, pieces) or _MARKUP.search(text, pieces[0][0], pieces[-1][1] + 2):
@@ -368,7 +371,7 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities, para
         speaker = _speaker_of(doc, cue, q, index) if cue is not None else None
         if speaker is not None and (q[0] <= speaker[0] < q[1]):
             speaker = None
-        found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(pieces[0][0], paragraphs)))
+        found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(pieces[0][0], index.paragraphs)))
     return _join_continued(doc, text, found)
 
 
@@ -627,8 +630,8 @@ def _unquoted_words(text: str, start: int, end: int, quoted: list[_Found]) -> in
     return len(re.findall(r"\w+", "".join(chars)))
 
 
-def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _Entities, text: str,
-                     paragraphs: list[int]) -> list[_Found]:
+def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _Entities,
+                     text: str) -> list[_Found]:
     used = {f.cue.head.i for f in direct if f.cue is not None}
     reported: list[_Found] = []
     for cue in cues:
@@ -676,7 +679,7 @@ def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _E
         for f in inside:  # the quoted fragment is part of this report, not a quote of its own
             direct.remove(f)
         speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
-        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(start_char, paragraphs)))
+        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(start_char, index.paragraphs)))
         used.add(cue.head.i)
     return reported
 
@@ -741,11 +744,12 @@ def _antecedent(doc: Doc, before: int, index: _Entities, gender: str, last_speak
     def compatible(entity: str) -> bool:
         return index.types.get(entity) == "PERSON" and index.genders.get(entity, gender) == gender
 
-    sent_starts = [s.start for s in doc.sents]
-    window = _previous_sentence_start(sent_starts, before)
-    window = _previous_sentence_start(sent_starts, max(0, window - 1)) if window > 0 else window
+    window = _previous_sentence_start(index.sent_starts, before)
+    window = _previous_sentence_start(index.sent_starts, max(0, window - 1)) if window > 0 else window
+    paragraph = _paragraph_of(doc[before].idx, index.paragraphs)
+    previous_paragraph = index.paragraphs[paragraph - 1] if paragraph > 0 else 0
     if last_speaker is not None and compatible(last_speaker[0]) and (
-            last_speaker[2] >= window or doc[last_speaker[2]].idx >= _previous_paragraph_start(doc, before)):
+            last_speaker[2] >= window or doc[last_speaker[2]].idx >= previous_paragraph):
         return last_speaker[0]
     earlier = [(i, e) for i, e in index.mentions if i < before and compatible(e)]
     if not earlier:
@@ -760,8 +764,7 @@ def _antecedent(doc: Doc, before: int, index: _Entities, gender: str, last_speak
 def _organization_antecedent(doc: Doc, before: int, index: _Entities) -> str | None:
     """The organization or country an "it" speaker refers to: the nearest one named as a subject in this or the previous
     sentence ("The ministry said ... It added")."""
-    sent_starts = [s.start for s in doc.sents]
-    window = _previous_sentence_start(sent_starts, before)
+    window = _previous_sentence_start(index.sent_starts, before)
     for i, entity in reversed(index.mentions):
         if i >= before:
             continue
@@ -771,17 +774,6 @@ def _organization_antecedent(doc: Doc, before: int, index: _Entities) -> str | N
                 doc[j].dep_ in _SUBJECTS for j in range(i, min(len(doc), i + 5)) if index.by_token.get(j) == entity)):
             return entity
     return None
-
-
-def _previous_paragraph_start(doc: Doc, i: int) -> int:
-    """Character offset where the paragraph before token ``i``'s paragraph starts."""
-    text = doc.text[:doc[i].idx]
-    cut = text.rstrip().rfind("\n")
-    if cut < 0:
-        return 0
-    before = text[:cut].rstrip()
-    previous = before.rfind("\n")
-    return previous + 1 if previous >= 0 else 0
 
 
 def _nominal(doc: Doc, before: int, head: Token, index: _Entities) -> str | None:
@@ -812,11 +804,10 @@ def _span(text: str, doc: Doc, rng: tuple[int, int]) -> Span:
 
 def extract_quotes(doc: Doc) -> list[Quote]:
     text = doc.text
-    index = _entity_index(doc)
-    paragraphs = [m.start() for m in re.finditer(r"[^\n]+", text)]
+    index = _entity_index(doc, text)
     cues = _cues(doc)
-    direct = _direct_quotes(doc, text, cues, index, paragraphs)
-    reported = _reported_quotes(doc, cues, direct, index, text, paragraphs)
+    direct = _direct_quotes(doc, text, cues, index)
+    reported = _reported_quotes(doc, cues, direct, index, text)
     found = _outermost(doc, sorted(direct + reported, key=lambda f: f.pieces[0][0]))
     _resolve(doc, found, index)
     quotes = []
