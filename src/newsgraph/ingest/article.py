@@ -71,11 +71,11 @@ def open_maybe_gzip(path) -> BinaryIO:
 GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
-def read_file_bytes(path, limit: int) -> bytes:
+def read_file_bytes(path, limit: int, what: str = "file") -> bytes:
     """The (decompressed) bytes of a file, bounded: a gzip bomb fails once it inflates past ``limit``."""
     with open_maybe_gzip(path) as stream:
         try:
-            return read_bounded(stream, limit, "file (decompressed)" if isinstance(stream, gzip.GzipFile) else "file")
+            return read_bounded(stream, limit, f"{what} (decompressed)" if isinstance(stream, gzip.GzipFile) else what)
         except GZIP_ERRORS as err:
             raise ReadError(f"corrupt gzip data: {err}") from err
 

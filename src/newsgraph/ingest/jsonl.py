@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .article import (GZIP_ERRORS, Article, Failure, Limits, ReadError, as_str_list, check_text,
-                      normalize_published, open_maybe_gzip, read_bounded)
+                      normalize_published, open_maybe_gzip, read_file_bytes)
 
 _CHUNK = 1 << 20
 
@@ -109,11 +109,7 @@ def read_jsonl_stream(source: Path | BinaryIO, limits: Limits, name: str | None 
 
 def read_json_file(path: Path, limits: Limits) -> Iterator[Article | Failure]:
     """A .json file: an array of article objects, one object, or (written with the wrong ending) JSONL."""
-    with open_maybe_gzip(path) as stream:
-        try:
-            data = read_bounded(stream, limits.max_bytes * 10, "JSON file")
-        except GZIP_ERRORS as err:
-            raise ReadError(f"corrupt gzip data: {err}") from err
+    data = read_file_bytes(path, limits.max_bytes * 10, "JSON file")
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
