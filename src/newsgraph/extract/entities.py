@@ -281,11 +281,16 @@ def _has_title_appositive(doc: Doc, m: _Mention) -> bool:
     return False
 
 
+def _full_name_words(doc: Doc, mentions: list[_Mention]) -> set[str]:
+    """The capitalized words of the people the article names in full ("Holloway" of "Margaret Holloway")."""
+    return {t.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2
+            for t in doc[m.start:m.end] if t.text[:1].isupper()}
+
+
 def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
     covered = _covered(mentions, len(doc))
     # surnames of the article's people: "Holloway" or "Hamid" alone is that person, not the town of that name
-    surnames = {t.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2
-                for t in doc[m.start:m.end] if t.text[:1].isupper()}
+    surnames = _full_name_words(doc, mentions)
     for m in mentions:
         text = doc[m.start:m.end].text
         words = {t.lower_ for t in doc[m.start:m.end]}
@@ -335,7 +340,7 @@ def _relabel(doc: Doc, ctx: _Context, mentions: list[_Mention]) -> None:
             m.label = "PERSON"
     # a name of a person named in full, standing alone, is that person ("Liang repeated ...", "Usman said"),
     # not the town of that name, unless the text puts it somewhere ("in Usman")
-    names = {t.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2 for t in doc[m.start:m.end]}
+    names = _full_name_words(doc, mentions)  # again: the loop above found more people
     for m in mentions:
         text = doc[m.start:m.end].text
         if m.label in ("GPE", "LOC", "ORG") and m.end - m.start == 1 and text in names \
