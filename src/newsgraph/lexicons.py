@@ -167,7 +167,9 @@ def role_stop_words() -> frozenset[str]:
 
 def warm_up() -> None:
     """Load every lexicon now (components call this when they are created)."""
-    titles(), role_modifiers(), demonyms(), country_names(), country_parts(), _places(), role_verbs(), name_parts(), org_words(), role_stop_words()
+    for load in (titles, role_modifiers, demonyms, country_names, country_parts, _places, role_verbs, name_parts,
+                 org_words, role_stop_words):
+        load()
 
 
 @lru_cache(maxsize=1)
