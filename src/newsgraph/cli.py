@@ -5,6 +5,10 @@ Exit codes (all commands):
   1  some items failed (each is named on stderr and, with ``--errors``, written there as JSONL); the good
      items were still written
   2  usage error: bad option or argument, unknown model, unwritable output
+
+``newsgraph gazetteer`` reads them so: ``import`` exits 1 when malformed lines were skipped (the rest was
+loaded) and 2 for a missing or unknown input file or an unwritable ``--db``; ``info`` and ``lookup`` exit 1 when
+no index has been built and 2 when the file at ``--db`` is not a usable index.
 """
 
 from __future__ import annotations
@@ -213,6 +217,195 @@ def demo(
         raise _usage_error(str(err)) from None
     print_summary(records, console)
     raise typer.Exit(EXIT_FAILED_ITEMS if failed else EXIT_OK)
+
+
+gazetteer_app = typer.Typer(
+    name="gazetteer",
+    help="The full GeoNames index: build it from GeoNames' dumps (offline, one SQLite file), inspect it, query it.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(gazetteer_app)
+
+_DB_HELP = ("The index file [default: $NEWSGRAPH_GAZETTEER, else $XDG_DATA_HOME/newsgraph/geonames.sqlite, "
+            "else ~/.local/share/newsgraph/geonames.sqlite].")
+_HOW_TO_BUILD = ("download allCountries.zip, alternateNamesV2.zip, admin1CodesASCII.txt and countryInfo.txt from "
+                 "https://download.geonames.org/export/dump/ (or a citiesNNN.zip for a smaller index) and run "
+                 "`newsgraph gazetteer import FILE...`")
+
+
+class LookupFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _db_path(db: Optional[Path]) -> Path:
+    from .geo.geonames import default_path
+
+    return db if db is not None else default_path()
+
+
+def _open_index(db: Optional[Path]):
+    """The index at --db (or the default path); exits 1 when there is none, 2 when it is not usable."""
+    from .geo.geonames import GazetteerIndexError, GeoNamesIndex
+
+    path = _db_path(db)
+    if not path.exists():
+        Console(stderr=True).print(f"[bold red]newsgraph:[/] no gazetteer index at {path}: {_HOW_TO_BUILD}",
+                                   highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED_ITEMS)
+    try:
+        return GeoNamesIndex(path)
+    except GazetteerIndexError as err:
+        raise _usage_error(str(err)) from None
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    files: Annotated[list[Path], typer.Argument(
+        help="GeoNames files, plain or zipped as published: allCountries, cities500/1000/5000/15000, XX "
+             "(country extracts), alternateNamesV2, admin1CodesASCII.txt, countryInfo.txt.",
+        show_default=False, dir_okay=False)],
+    db: Annotated[Optional[Path], typer.Option(help=_DB_HELP, show_default=False, dir_okay=False)] = None,
+) -> None:
+    """Build the GeoNames index from GeoNames' dump files (replaces the index only when the build succeeds).
+
+    Exit code 0 when every line was loaded, 1 when malformed lines were skipped (the first ones are named), 2 for
+    a missing or unknown file or an unwritable --db.
+    """
+    import sqlite3
+    import time
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+    from rich.text import Text
+
+    from .geo.geonames import UnknownFileError, build
+
+    stderr = Console(stderr=True)
+    path = _db_path(db)
+    started = time.perf_counter()
+
+    class RowsColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            rows = task.fields.get("rows", 0)
+            rate = rows / task.elapsed if task.elapsed else 0
+            return Text(f"{rows:,} rows · {rate:,.0f} rows/s")
+
+    with ExitStack() as stack:
+        callback = None
+        if stderr.is_terminal:
+            bar = stack.enter_context(Progress(
+                TextColumn("{task.description}"), BarColumn(), DownloadColumn(), RowsColumn(), TimeElapsedColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("reading", total=None, rows=0)
+
+            def on_progress(event) -> None:
+                if event.phase == "index":
+                    bar.update(task, description="indexing", completed=event.bytes_done, rows=event.rows)
+                else:
+                    name = Path(event.file.split(":")[0]).name
+                    bar.update(task, description=f"reading {name}", completed=event.bytes_done,
+                               total=event.bytes_total, rows=event.rows)
+
+            callback = on_progress
+        try:
+            stats = build(files, path, progress=callback)
+        except UnknownFileError as err:
+            raise _usage_error(str(err)) from None
+        except (OSError, sqlite3.Error) as err:
+            raise _usage_error(f"cannot write the gazetteer index {path}: {err}") from None
+
+    table = Table(title=f"gazetteer index {path}", title_justify="left", show_edge=False)
+    for column in ("file", "kind", "loaded", "left out", "malformed", "s"):
+        table.add_column(column, justify="left" if column in ("file", "kind") else "right",
+                         no_wrap=column == "file")
+    for f in stats.files:
+        table.add_row(Path(f.path).name, f.kind, f"{f.rows:,}", f"{f.not_kept:,}", f"{f.skipped:,}",
+                      f"{f.seconds:,.1f}")
+    stderr.print(table)
+    tables = ", ".join(f"{name} {count:,}" for name, count in stats.tables.items())
+    elapsed = time.perf_counter() - started
+    stderr.print(f"tables: {tables}; indexing {stats.index_seconds:,.1f} s; total {elapsed:,.1f} s "
+                 f"({stats.rows / elapsed if elapsed else 0:,.0f} rows/s); file size {_size(stats.db_bytes)}",
+                 highlight=False, soft_wrap=True)
+    for bad in stats.malformed:
+        stderr.print(f"[yellow]newsgraph: malformed:[/] {bad.file}:{bad.line}: {bad.reason}", highlight=False,
+                     soft_wrap=True)
+    if stats.skipped:
+        stderr.print(f"newsgraph: {stats.skipped:,} malformed lines skipped", highlight=False)
+    raise typer.Exit(EXIT_FAILED_ITEMS if stats.skipped else EXIT_OK)
+
+
+@gazetteer_app.command("info")
+def gazetteer_info(
+    db: Annotated[Optional[Path], typer.Option(help=_DB_HELP, show_default=False, dir_okay=False)] = None,
+) -> None:
+    """Say what the GeoNames index holds (or that there is none, and how to build it).
+
+    Exit code 0 when an index was described, 1 when there is none, 2 when the file is not a usable index.
+    """
+    from rich.table import Table
+
+    info = _open_index(db).info()
+    console = Console()
+    console.print(f"[bold]gazetteer index[/] {info['path']}", highlight=False)
+    console.print(f"size {_size(info['bytes'])} · schema {info['schema_version']} · built {info['built']}",
+                  highlight=False)
+    console.print("tables: " + ", ".join(f"{name} {count:,}" for name, count in info["tables"].items()),
+                  highlight=False)
+    table = Table(show_edge=False)
+    for column in ("source", "kind", "rows loaded", "left out", "malformed"):
+        table.add_column(column, justify="left" if column in ("source", "kind") else "right")
+    for source in info["sources"]:
+        table.add_row(source["file"], source["kind"], f"{source['rows']:,}", f"{source['not_kept']:,}",
+                      f"{source['skipped']:,}")
+    console.print(table)
+
+
+@gazetteer_app.command("lookup")
+def gazetteer_lookup(
+    name: Annotated[str, typer.Argument(help="A place name, compared without case, accents or punctuation.",
+                                        show_default=False)],
+    db: Annotated[Optional[Path], typer.Option(help=_DB_HELP, show_default=False, dir_okay=False)] = None,
+    fmt: Annotated[LookupFormat, typer.Option(
+        "--format", "-f", help="table, or json (an array of candidates).", case_sensitive=False)
+    ] = LookupFormat.table,
+) -> None:
+    """Every index entry a place name may refer to, the most populous first.
+
+    Exit code 0 (also when nothing matches), 1 when no index has been built, 2 when the file is not a usable
+    index.
+    """
+    from dataclasses import asdict
+
+    candidates = _open_index(db).lookup(name)
+    if fmt is LookupFormat.json:
+        typer.echo(json.dumps([asdict(c) for c in candidates], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    console = Console()
+    if not candidates:
+        console.print(f"no entry named {name!r}", highlight=False)
+        return
+    table = Table(show_edge=False)
+    for column in ("geonameid", "name", "feature", "where", "population", "lat, lon"):
+        table.add_column(column, justify="left" if column in ("name", "feature", "where") else "right",
+                         no_wrap=column != "name")
+    for c in candidates:
+        where = "/".join(part for part in (c.country, c.admin1) if part)
+        table.add_row(str(c.geonameid), c.name, f"{c.feature_class}.{c.feature_code}", where, f"{c.population:,}",
+                      f"{c.lat:.3f}, {c.lon:.3f}")
+    console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

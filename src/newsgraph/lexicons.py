@@ -12,14 +12,17 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def data_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated data file in ``newsgraph/data`` (``#`` lines are comments; the first other
+    line names the columns), as dicts of stripped strings."""
     text = resources.files("newsgraph").joinpath("data", name).read_text("utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
 
 
-def _words(name: str) -> frozenset[str]:
+def data_words(name: str) -> frozenset[str]:
+    """The lowercase lines of a word-list data file in ``newsgraph/data`` (``#`` lines are comments)."""
     text = resources.files("newsgraph").joinpath("data", name).read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines()
                      if line.strip() and not line.lstrip().startswith("#"))
@@ -37,7 +40,7 @@ def titles() -> dict[str, Title]:
     """Lowercase title (``gen.``, ``defense secretary``, ``tribal elder``) → its canonical form, sector, gender."""
     return {row["title"].lower(): Title(row["canonical"] or row["title"], row.get("sector") or None,
                                         row.get("gender") or None)
-            for row in _rows("titles.tsv")}
+            for row in data_rows("titles.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -48,20 +51,21 @@ def title_max_words() -> int:
 @lru_cache(maxsize=1)
 def role_modifiers() -> frozenset[str]:
     """Words that join a title inside a role phrase (``deputy``, ``foreign``, ``acting``)."""
-    return _words("role_modifiers.txt")
+    return data_words("role_modifiers.txt")
 
 
 @dataclass(frozen=True, slots=True)
 class Demonym:
     country: str | None
     kind: str
+    place: str | None = None  # the region or state a regional or subnational word stands for ("Texan": Texas)
 
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, Demonym]:
     """Demonym as written (``Turkish``, ``Kurds``) → its country (alpha-3, or None for ethnic/regional words)."""
-    return {row["demonym"]: Demonym(row.get("alpha3") or None, row.get("kind") or "country")
-            for row in _rows("demonyms.tsv")}
+    return {row["demonym"]: Demonym(row.get("alpha3") or None, row.get("kind") or "country", row.get("place") or None)
+            for row in data_rows("demonyms.tsv")}
 
 
 def demonym(word: str) -> Demonym | None:
@@ -84,7 +88,7 @@ def country_names() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 names.setdefault(value.lower(), country.alpha_3)
-    for row in _rows("country_aliases.tsv"):
+    for row in data_rows("country_aliases.tsv"):
         names[row["alias"].lower()] = row["alpha3"]
     return names
 
@@ -93,7 +97,7 @@ def country_names() -> dict[str, str]:
 def country_parts() -> frozenset[str]:
     """Lowercase names of regions named for their country (``scotland``, ``gaza``): they map to the country's
     code but are not names of the country itself."""
-    return frozenset(row["alias"].lower() for row in _rows("country_aliases.tsv") if row.get("kind") == "part")
+    return frozenset(row["alias"].lower() for row in data_rows("country_aliases.tsv") if row.get("kind") == "part")
 
 
 def _country_key(name: str) -> str:
@@ -150,19 +154,19 @@ def place_country(name: str, min_population: int = 0) -> str | None:
 @lru_cache(maxsize=1)
 def name_parts() -> dict[str, str]:
     """Lowercase name particle or suffix (``al-``, ``bin``, ``jr.``) → ``particle`` or ``suffix``."""
-    return {row["word"].lower(): row["kind"] for row in _rows("name_parts.tsv")}
+    return {row["word"].lower(): row["kind"] for row in data_rows("name_parts.tsv")}
 
 
 @lru_cache(maxsize=1)
 def org_words() -> frozenset[str]:
     """Head words of organization names (``ministry``, ``forces``, ``party``)."""
-    return _words("org_words.txt")
+    return data_words("org_words.txt")
 
 
 @lru_cache(maxsize=1)
 def role_stop_words() -> frozenset[str]:
     """Words that end a role description: what follows is a place or a clause ("a teacher in a village")."""
-    return _words("role_stop_words.txt")
+    return data_words("role_stop_words.txt")
 
 
 def warm_up() -> None:
@@ -175,4 +179,4 @@ def warm_up() -> None:
 @lru_cache(maxsize=1)
 def role_verbs() -> dict[str, str]:
     """Verb lemma → the role it gives its subject ("heads" the committee → "head", "chairs" → "chair")."""
-    return {row["verb"].lower(): row["role"] for row in _rows("role_verbs.tsv")}
+    return {row["verb"].lower(): row["role"] for row in data_rows("role_verbs.tsv")}

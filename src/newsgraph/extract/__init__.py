@@ -4,6 +4,7 @@ Each reads what the model and earlier components left on the Doc and writes its 
 extension holding record objects (:mod:`newsgraph.record`); :func:`newsgraph.record.from_doc` collects them.
 """
 
-from . import entities, quotes  # noqa: F401  (registers newsgraph_entities, newsgraph_quotes)
+from . import entities, places, quotes  # noqa: F401  (registers newsgraph_entities, _places, _quotes)
+from . import dates  # noqa: F401  (registers newsgraph_dates)
 
-__all__ = ["entities", "quotes"]
+__all__ = ["entities", "places", "quotes"]

@@ -60,18 +60,18 @@ class QuoteExtractor:
 def speech_verbs() -> dict[str, str]:
     """Speech verb lemma → what its object is: ``yes`` the addressee ("told reporters"), ``content`` what was
     said ("announced new curbs"), ``no`` neither."""
-    return {row["verb"]: row.get("object") or "no" for row in lex._rows("speech_verbs.tsv")}
+    return {row["verb"]: row.get("object") or "no" for row in lex.data_rows("speech_verbs.tsv")}
 
 
 @lru_cache(maxsize=1)
 def content_prepositions() -> dict[str, frozenset[str]]:
     """Speech verb lemma → the prepositions that open what it reports ("call" → for, on)."""
-    return {row["verb"]: frozenset((row.get("prepositions") or "").split()) for row in lex._rows("speech_verbs.tsv")}
+    return {row["verb"]: frozenset((row.get("prepositions") or "").split()) for row in lex.data_rows("speech_verbs.tsv")}
 
 
 @lru_cache(maxsize=1)
 def quote_phrases() -> dict[tuple[str, ...], str]:
-    return {tuple(row["phrase"].lower().split()): row["kind"] for row in lex._rows("quote_phrases.tsv")}
+    return {tuple(row["phrase"].lower().split()): row["kind"] for row in lex.data_rows("quote_phrases.tsv")}
 
 
 @dataclass(slots=True)

@@ -1,0 +1,1 @@
+"""Gazetteers: where a place name may point (see :mod:`newsgraph.geo.gazetteer`)."""

@@ -1,0 +1,213 @@
+"""Dates: TIMEX3 expressions, their types and values normalized against the publication date, on original
+sentences (invented people and organizations, real places)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.slow
+
+WEDNESDAY = "2021-03-03"  # a Wednesday
+
+#: A TIMEX3 value: a (partial) date or date-time, a duration, a set, or a vague reference.
+_DATE = r"(?:\d{2,4}|XXXX|XXX|XX|X)(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d|XX)(?:-(?:\d|WE))?|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?"
+_TIME = r"(?:T(?:\d\d:\d\d|MO|AF|EV|NI|DT))?"
+_PERIOD = r"P(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE|ML|WE)|T(?:\d+(?:\.\d+)?|X)(?:H|M|S))"
+TIMEX3_VALUE = re.compile(rf"(?:{_DATE}{_TIME}|{_PERIOD}|PRESENT_REF|PAST_REF|FUTURE_REF|XXXX-XX-XX{_TIME})")
+
+
+def dates(record):
+    return [(d.mention.text, d.type, d.value) for d in record.dates]
+
+
+def one(record, text):
+    found = [d for d in record.dates if d.mention.text == text]
+    assert len(found) == 1, (text, dates(record))
+    return found[0].type, found[0].value
+
+
+# ---- absolute dates -------------------------------------------------------------------------------------------
+
+def test_absolute_dates(extract_record):
+    record = extract_record(
+        "The Ostrava steelworks closed on March 3, 2021, reopened on 3 March 2022 under a plan filed 2021-03-05, "
+        "and its owner, Halvard Metals, first bought it in May 2019 and sold a stake in 1998.", WEDNESDAY)
+    assert one(record, "March 3, 2021") == ("DATE", "2021-03-03")
+    assert one(record, "3 March 2022") == ("DATE", "2022-03-03")
+    assert one(record, "2021-03-05") == ("DATE", "2021-03-05")
+    assert one(record, "May 2019") == ("DATE", "2019-05")
+    assert one(record, "1998") == ("DATE", "1998")
+
+
+def test_month_and_day_without_year_takes_the_nearest_year(extract_record):
+    record = extract_record("The Lisbon court heard the case on Dec. 28 and will rule on March 15.", "2021-01-10")
+    assert one(record, "Dec. 28") == ("DATE", "2020-12-28")
+    assert one(record, "March 15") == ("DATE", "2021-03-15")
+
+
+# ---- weekdays and deixis --------------------------------------------------------------------------------------
+
+def test_weekday_past_and_future_by_tense(extract_record):
+    record = extract_record("Mayor Ilse Brandt said Thursday that the Rotterdam port would reopen on Monday.",
+                            WEDNESDAY)
+    assert one(record, "Thursday") == ("DATE", "2021-02-25")
+    assert one(record, "Monday") == ("DATE", "2021-03-08")
+
+
+def test_weekday_with_future_verb(extract_record):
+    record = extract_record("The Kenyan delegation will arrive in Nairobi Friday.", WEDNESDAY)
+    assert one(record, "Friday") == ("DATE", "2021-03-05")
+
+
+def test_weekday_part_of_day(extract_record):
+    record = extract_record("Flooding cut power to Porto Alegre on Tuesday morning, the utility Sulvolt said.",
+                            WEDNESDAY)
+    assert one(record, "Tuesday morning") == ("TIME", "2021-03-02TMO")
+
+
+def test_today_yesterday_tomorrow_tonight(extract_record):
+    record = extract_record("Talks in Geneva ended yesterday, resumed today and will go on tomorrow; a vote is "
+                            "expected tonight.", WEDNESDAY)
+    assert one(record, "yesterday") == ("DATE", "2021-03-02")
+    assert one(record, "today") == ("DATE", "2021-03-03")
+    assert one(record, "tomorrow") == ("DATE", "2021-03-04")
+    assert one(record, "tonight") == ("TIME", "2021-03-03TNI")
+
+
+def test_relative_periods(extract_record):
+    record = extract_record("Prices in Lagos rose last week, fell this month and doubled last year, the trader "
+                            "Femi Adeyemi said. The Quito council met two years ago and again earlier this year.",
+                            WEDNESDAY)
+    assert one(record, "last week") == ("DATE", "2021-W08")
+    assert one(record, "this month") == ("DATE", "2021-03")
+    assert one(record, "last year") == ("DATE", "2020")
+    assert one(record, "two years ago") == ("DATE", "2019")
+    assert one(record, "earlier this year") == ("DATE", "2021")
+
+
+def test_bare_month_takes_its_year_from_the_tense(extract_record):
+    past = extract_record("The Tbilisi mill shut down in November, its manager Nino Beridze said.", WEDNESDAY)
+    assert one(past, "November") == ("DATE", "2020-11")
+    future = extract_record("The Tbilisi mill will reopen in June, its manager Nino Beridze said.", WEDNESDAY)
+    assert one(future, "June") == ("DATE", "2021-06")
+
+
+def test_decades_seasons_and_quarters(extract_record):
+    record = extract_record("The Valdivia fishery boomed in the 1990s, collapsed last summer and reported losses "
+                            "for the third quarter.", WEDNESDAY)
+    assert one(record, "the 1990s") == ("DATE", "199")
+    assert one(record, "last summer") == ("DATE", "2020-SU")
+    assert one(record, "the third quarter") == ("DATE", "2020-Q3")
+
+
+def test_clock_times_take_the_date(extract_record):
+    record = extract_record("The Cairo bourse suspended trading at 3 p.m. and reopened at 10:30 a.m. Thursday.",
+                            WEDNESDAY)
+    assert one(record, "3 p.m.") == ("TIME", "2021-03-03T15:00")
+    assert one(record, "10:30 a.m. Thursday") == ("TIME", "2021-02-25T10:30")
+
+
+# ---- durations, sets, vague -----------------------------------------------------------------------------------
+
+def test_durations(extract_record):
+    record = extract_record("Rescuers in Izmir searched for three days; the past two weeks brought 24 hours of "
+                            "rain and a five-year drought ended.", WEDNESDAY)
+    assert one(record, "three days") == ("DURATION", "P3D")
+    assert one(record, "the past two weeks") == ("DURATION", "P2W")
+    assert one(record, "24 hours") == ("DURATION", "PT24H")
+    assert one(record, "five-year") == ("DURATION", "P5Y")
+
+
+def test_sets(extract_record):
+    record = extract_record("The Tromso ferry sails every week, the buses run daily and the board of Fjordlink "
+                            "meets every Tuesday.", WEDNESDAY)
+    assert one(record, "every week") == ("SET", "P1W")
+    assert one(record, "daily") == ("SET", "P1D")
+    assert one(record, "every Tuesday") == ("SET", "XXXX-WXX-2")
+
+
+def test_vague_references(extract_record):
+    record = extract_record("The Accra clinic recently expanded, is now full and hopes to grow in the future, "
+                            "said its director, Kwame Osei.", WEDNESDAY)
+    assert one(record, "recently") == ("DATE", "PAST_REF")
+    assert one(record, "now") == ("DATE", "PRESENT_REF")
+    assert one(record, "the future") == ("DATE", "FUTURE_REF")
+
+
+# ---- what is not a date ---------------------------------------------------------------------------------------
+
+def test_ages_numbers_and_money_are_not_dates(extract_record):
+    record = extract_record("The 71-year-old fisherman, aged 71, and a 40-year-old neighbor paid $1,995 for 2000 "
+                            "nets and 1,850 crates in Mombasa, a rise of 12 percent.", WEDNESDAY)
+    assert dates(record) == []
+
+
+def test_ages_in_years_old(extract_record):
+    record = extract_record("Vera Lindqvist, who is 58 years old, has lived in Uppsala for 30 years.", WEDNESDAY)
+    assert dates(record) == [("30 years", "DURATION", "P30Y")]
+
+
+# ---- without a publication date -------------------------------------------------------------------------------
+
+def test_placeholders_without_a_publication_date(extract_record):
+    record = extract_record("The Hanoi council voted on Tuesday, a day after the mayor, Tran Linh, resigned "
+                            "yesterday; it met last week and in March.", None)
+    assert one(record, "Tuesday") == ("DATE", "XXXX-WXX-2")
+    assert one(record, "yesterday") == ("DATE", "XXXX-XX-XX")
+    assert one(record, "last week") == ("DATE", "XXXX-WXX")
+    assert one(record, "March") == ("DATE", "XXXX-03")
+
+
+def test_dateline_gives_the_publication_date(extract_record):
+    record = extract_record("MONTEVIDEO, March 3, 2021 (Wire) — The dockworkers' union Portuaria said on Tuesday "
+                            "it would strike.", None)
+    assert one(record, "Tuesday") == ("DATE", "2021-03-02")
+
+
+def test_dateline_without_year(extract_record):
+    record = extract_record("WASHINGTON, March 3 (Wire) — Senator Ruth Okafor said yesterday she would resign.",
+                            None)
+    assert one(record, "yesterday") == ("DATE", "XXXX-03-02")
+
+
+def test_publication_date_time_is_read(extract_record):
+    record = extract_record("The Manila exchange opened late today.", "2021-03-03T09:30:00+08:00")
+    assert one(record, "late today") == ("DATE", "2021-03-03")
+
+
+# ---- properties -----------------------------------------------------------------------------------------------
+
+_WORDS = ["March", "May", "3", "2021", "Tuesday", "morning", "last", "week", "every", "two", "years", "ago",
+          "the", "1990s", "p.m.", "3:15", "a", "day", "now", "—", "Sept.", "71-year-old", "aged", "daily", ",", ".",
+          "\n", "next", "quarter", "third-quarter", "tonight", "fall", "Dec.", "31", "é", "’s", "$", "%", "in"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS) | st.text(max_size=6), min_size=1, max_size=25),
+       published=st.sampled_from([None, "2021-03-03", "1999-12-31T23:00:00Z", "not a date"]))
+def test_spans_are_exact_and_values_are_timex3(nlp, words, published):
+    from newsgraph.extract.dates import extract_dates
+    from newsgraph.nlp.runner import PUBLISHED_KEY
+
+    text = " ".join(words)
+    if not text.strip():
+        return
+    doc = nlp.make_doc(text)
+    doc.user_data[PUBLISHED_KEY] = published
+    doc = nlp(doc)
+    for date in extract_dates(doc):
+        assert text[date.mention.start:date.mention.end] == date.mention.text
+        assert date.type in ("DATE", "TIME", "DURATION", "SET")
+        assert TIMEX3_VALUE.fullmatch(date.value), (date.mention.text, date.value)
+
+
+def test_word_lists_are_data_files():
+    from newsgraph.extract.dates import time_words
+
+    words = time_words()
+    assert words["month"]["sept."] == "09" and words["weekday"]["tuesday"] == "2"
+    assert {"number", "unit", "part_of_day", "vague", "set_word", "age"} <= set(words)
