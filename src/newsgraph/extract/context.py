@@ -11,20 +11,22 @@ import re
 from spacy.tokens import Doc
 
 from ..record import Date, Place
-from .places import dateline_place
+from .places import dateline_end, dateline_place
 
 _SPECIFIC = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 
 def place_of(doc: Doc, start: int, end: int) -> Place | None:
     """The place the passage ``doc.text[start:end]`` names (its first resolved toponym; a demonym only when it
-    names no toponym), else the article's dateline place, else None."""
+    names no toponym; the dateline's place is not named by the sentence that follows it), else the article's
+    dateline place, else None."""
     places = [p for p in doc._.ng_places or () if p.lat is not None]
-    inside = [p for p in places if start <= p.mention.start and p.mention.end <= end]
+    line = dateline_place(doc.text)
+    after = dateline_end(doc.text)
+    inside = [p for p in places if start <= p.mention.start and p.mention.end <= end and p.mention.start >= after]
     toponyms = [p for p in inside if p.kind == "toponym"]
     if toponyms or inside:
         return (toponyms or inside)[0]
-    line = dateline_place(doc.text)
     if line is not None:
         for p in places:
             if p.mention.start == line[0]:

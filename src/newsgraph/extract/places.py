@@ -409,6 +409,12 @@ def dateline_place(text: str) -> tuple[int, int] | None:
     return m.start(1), m.end(1)
 
 
+def dateline_end(text: str) -> int:
+    """Where an opening dateline ends (0 when the text has none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 # ---- the component ---------------------------------------------------------------------------------------------
 
 def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
