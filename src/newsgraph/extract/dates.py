@@ -89,6 +89,36 @@ _QORD = (r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|latest|last|previo
 class _Rule:
     name: str
     regex: re.Pattern
+    keys: frozenset[str]  # words (lowercase; "#" any number) one of which every match of the rule contains
+
+
+#: The word kinds whose words trigger each rule (a match always holds one of them); "#" is any number.
+_TRIGGERS = {
+    "iso": "#", "slash": "#", "mdy": "month", "dmy": "month", "month_year": "month", "month": "month", "year": "#",
+    "decade": "#", "century": "=century", "quarter": "=quarter half", "the_quarter": "=quarter",
+    "weekday": "weekday", "deictic": "deictic", "this_pod": "=morning afternoon evening night",
+    "rel_unit": "unit season", "year_end": "=year month", "ago": "direction", "duration": "unit",
+    "bare_plural": "unit", "every": "set_marker", "per": "unit", "set_word": "set_word", "clock": "=am pm a.m p.m",
+    "clock24": "#", "oclock": "=clock", "noon": "part_of_day", "vague": "vague", "holiday": "holiday",
+    "season": "season", "year_ago": "=year", "year_ago_adj": "=year",
+}
+_WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]\b)?|\d")
+
+
+def _keys(spec: str) -> frozenset[str]:
+    """The trigger words of a rule: each word list's entries by their longest word, or words given after "="."""
+    if spec.startswith("="):
+        return frozenset(spec[1:].split())
+    keys: set[str] = set()
+    for kind in spec.split():
+        if kind == "#":
+            keys.add("#")
+            continue
+        for entry in _words(kind):
+            words = _WORD.findall(entry)
+            if words:
+                keys.add(max(words, key=len).lower())
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +205,45 @@ _PATTERNS = [
 @lru_cache(maxsize=1)
 def _rules() -> tuple[_Rule, ...]:
     vocab = _vocabulary()
-    return tuple(_Rule(name, re.compile(pattern.format(**vocab), re.I)) for name, pattern in _PATTERNS)
+    return tuple(_Rule(name, re.compile(pattern.format(**vocab), re.I), _keys(_TRIGGERS[name]))
+                 for name, pattern in _PATTERNS)
+
+
+@lru_cache(maxsize=1)
+def _all_keys() -> frozenset[str]:
+    return frozenset().union(*(rule.keys for rule in _rules()))
+
+
+_WINDOW = 90  # characters scanned on each side of a trigger word: longer than any expression
+
+
+def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Trigger word → the merged text windows around its occurrences: each rule is run only there, so the
+    text is read once by a cheap word pattern instead of once per rule."""
+    keys = _all_keys()
+    where: dict[str, list[tuple[int, int]]] = {}
+    n = len(text)
+    for m in _WORD.finditer(text):
+        word = m.group()
+        word = "#" if word.isdigit() else word.lower()
+        if word in keys:
+            spans = where.setdefault(word, [])
+            a, b = max(0, m.start() - _WINDOW), min(n, m.end() + _WINDOW)
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return where
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 # ---- the reference date -------------------------------------------------------------------------------------
@@ -244,12 +312,17 @@ def extract_dates(doc: Doc) -> list[Date]:
     rules = _rules()
     found: list[_Found] = []
     checker = _Checker(doc, text)
+    windows = _windows(text)
+    seen: set[tuple[int, int, int]] = set()
     for k, rule in enumerate(rules):
-        for m in rule.regex.finditer(text):
-            start, end = m.span("x") if "x" in rule.regex.groupindex else m.span()
-            start, end = _trim(text, start, end)
-            if start < end and checker.accept(rule.name, m, start, end):
-                found.append(_Found(start, end, k, m))
+        spans = [w for key in rule.keys if key in windows for w in windows[key]]
+        for a, b in _merge(spans) if len(spans) > 1 else spans:
+            for m in rule.regex.finditer(text, a, b):
+                start, end = m.span("x") if "x" in rule.regex.groupindex else m.span()
+                start, end = _trim(text, start, end)
+                if start < end and (k, start, end) not in seen and checker.accept(rule.name, m, start, end):
+                    seen.add((k, start, end))
+                    found.append(_Found(start, end, k, m))
     kept = _longest_first(found)
     normalizer = _Normalizer(doc, text, reference_date(doc))
     dates = []
@@ -315,6 +388,8 @@ class _Checker:
             return False
         if name in ("duration", "ago"):
             unit, q = _key(m["unit"]), _key(m["q"])
+            if name == "duration" and q in ("a", "an") and _COUNTED_BEFORE.search(self.before(start)):
+                return False  # "$5 a year", "twice a week": a set
             if re.fullmatch(_YEAR, q) and unit in ("quarter", "year", "month", "period", "half"):
                 return False  # "the 1988 quarter"
             if unit in ("second", "seconds") and not re.match(r"\d|[a-z]+$", q) or q in ("a", "an") and unit == "second":
