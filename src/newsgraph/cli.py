@@ -8,7 +8,8 @@ Exit codes (all commands):
 
 ``newsgraph gazetteer`` reads them so: ``import`` exits 1 when malformed lines were skipped (the rest was
 loaded) and 2 for a missing or unknown input file or an unwritable ``--db``; ``info`` and ``lookup`` exit 1 when
-no index has been built and 2 when the file at ``--db`` is not a usable index.
+no index has been built and 2 when the file at ``--db`` is not a usable index. ``newsgraph actors`` reads them
+the same way.
 """
 
 from __future__ import annotations
@@ -407,6 +408,192 @@ def gazetteer_lookup(
                       f"{c.lat:.3f}, {c.lon:.3f}")
     console.print(table)
 
+
+
+actors_app = typer.Typer(
+    name="actors",
+    help="External actor dictionaries (PETRARCH/Phoenix actor and agent files, CSV): import them into a local "
+         "index (one SQLite file), inspect it, look names up by date.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(actors_app)
+
+_ACTORS_DB_HELP = ("The index file [default: $NEWSGRAPH_ACTORS, else $XDG_DATA_HOME/newsgraph/actors.sqlite, "
+                   "else ~/.local/share/newsgraph/actors.sqlite].")
+_ACTORS_HOW_TO_BUILD = ("import actor dictionaries (PETRARCH .actors.txt and .agents.txt files, or a CSV with name, "
+                        "aliases, country, sector, from, to) with `newsgraph actors import FILE...`")
+
+
+def _actors_db_path(db: Optional[Path]) -> Path:
+    from .actors.index import default_path
+
+    return db if db is not None else default_path()
+
+
+def _open_actor_index(db: Optional[Path]):
+    """The actor index at --db (or the default path); exits 1 when there is none, 2 when it is not usable."""
+    from .actors.index import ActorIndex, ActorIndexError
+
+    path = _actors_db_path(db)
+    if not path.exists():
+        Console(stderr=True).print(f"[bold red]newsgraph:[/] no actor index at {path}: {_ACTORS_HOW_TO_BUILD}",
+                                   highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED_ITEMS)
+    try:
+        return ActorIndex(path)
+    except ActorIndexError as err:
+        raise _usage_error(str(err)) from None
+
+
+def _check_day(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@actors_app.command("import")
+def actors_import(
+    files: Annotated[list[Path], typer.Argument(
+        help="Actor dictionaries (PETRARCH/TABARI .actors.txt), agent dictionaries (.agents.txt) and actor CSVs "
+             "(name, aliases, country, sector, from, to).", show_default=False, dir_okay=False)],
+    db: Annotated[Optional[Path], typer.Option(help=_ACTORS_DB_HELP, show_default=False, dir_okay=False)] = None,
+) -> None:
+    """Build the actor index from dictionary files (replaces the index only when the build succeeds).
+
+    Exit code 0 when every line was read, 1 when malformed lines were skipped (they are named), 2 for a missing or
+    unknown file or an unwritable --db.
+    """
+    import sqlite3
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .actors.dictionary import UnknownFileError
+    from .actors.index import build
+
+    stderr = Console(stderr=True)
+    path = _actors_db_path(db)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        callback = None
+        if stderr.is_terminal:
+            bar = stack.enter_context(Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("reading", total=None)
+
+            def on_progress(event) -> None:
+                description = "indexing" if event.phase == "index" else f"reading {Path(event.file).name}"
+                bar.update(task, description=description, completed=event.files_done, total=event.files_total)
+
+            callback = on_progress
+        try:
+            stats = build(files, path, progress=callback)
+        except UnknownFileError as err:
+            raise _usage_error(str(err)) from None
+        except (OSError, sqlite3.Error) as err:
+            raise _usage_error(f"cannot write the actor index {path}: {err}") from None
+
+    table = Table(title=f"actor index {path}", title_justify="left", show_edge=False)
+    for column in ("file", "kind", "entries", "names", "codes", "agents", "malformed", "s"):
+        table.add_column(column, justify="left" if column in ("file", "kind") else "right",
+                         no_wrap=column == "file")
+    for f in stats.files:
+        table.add_row(Path(f.path).name, f.kind, f"{f.entries:,}", f"{f.names:,}", f"{f.codes:,}", f"{f.agents:,}",
+                      f"{f.skipped:,}", f"{f.seconds:,.1f}")
+    stderr.print(table)
+    tables = ", ".join(f"{name} {count:,}" for name, count in stats.tables.items())
+    shapes = ", ".join(f"{shape} {count:,}" for shape, count in sorted(stats.shapes.items()))
+    elapsed = time.perf_counter() - started
+    stderr.print(f"tables: {tables}; codes by shape: {shapes}; total {elapsed:,.1f} s; file size "
+                 f"{_size(stats.db_bytes)}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    for bad in stats.malformed:
+        stderr.print(f"[yellow]newsgraph: malformed:[/] {escape(bad.file)}:{bad.line}: {escape(bad.reason)}",
+                     highlight=False, soft_wrap=True)
+    uncoded = sum(f.uncoded for f in stats.files)
+    if uncoded:
+        stderr.print(f"newsgraph: {uncoded:,} names at the end of a file had no code", highlight=False)
+    if stats.skipped:
+        stderr.print(f"newsgraph: {stats.skipped:,} malformed lines skipped", highlight=False)
+    raise typer.Exit(EXIT_FAILED_ITEMS if stats.skipped else EXIT_OK)
+
+
+@actors_app.command("info")
+def actors_info(
+    db: Annotated[Optional[Path], typer.Option(help=_ACTORS_DB_HELP, show_default=False, dir_okay=False)] = None,
+) -> None:
+    """Say what the actor index holds (or that there is none, and how to build it).
+
+    Exit code 0 when an index was described, 1 when there is none, 2 when the file is not a usable index.
+    """
+    from rich.table import Table
+
+    info = _open_actor_index(db).info()
+    console = Console()
+    console.print(f"[bold]actor index[/] {info['path']}", highlight=False)
+    console.print(f"size {_size(info['bytes'])} · schema {info['schema_version']} · built {info['built']}",
+                  highlight=False)
+    console.print("tables: " + ", ".join(f"{name} {count:,}" for name, count in info["tables"].items()),
+                  highlight=False)
+    console.print("codes by shape: " + ", ".join(f"{shape} {count:,}" for shape, count
+                                                 in sorted(info["shapes"].items())), highlight=False)
+    table = Table(show_edge=False)
+    for column in ("source", "kind", "entries", "names", "codes", "agents", "malformed"):
+        table.add_column(column, justify="left" if column in ("source", "kind") else "right")
+    for source in info["sources"]:
+        table.add_row(source["file"], source["kind"], f"{source['entries']:,}", f"{source['names']:,}",
+                      f"{source['codes']:,}", f"{source['agents']:,}", f"{source['skipped']:,}")
+    console.print(table)
+
+
+@actors_app.command("lookup")
+def actors_lookup(
+    name: Annotated[str, typer.Argument(help="An actor name, compared without case, punctuation or underscores.",
+                                        show_default=False)],
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="The day the codes must hold on (YYYY-MM-DD) [default: the current or latest codes].",
+        callback=_check_day, show_default=False)] = None,
+    db: Annotated[Optional[Path], typer.Option(help=_ACTORS_DB_HELP, show_default=False, dir_okay=False)] = None,
+    fmt: Annotated[LookupFormat, typer.Option(
+        "--format", "-f", help="table, or json (an array of codes).", case_sensitive=False)
+    ] = LookupFormat.table,
+) -> None:
+    """The codes the imported dictionaries give a name on a date.
+
+    Exit code 0 (also when nothing matches), 1 when no index has been built, 2 when the file is not a usable
+    index.
+    """
+    index = _open_actor_index(db)
+    codes = index.lookup(name, date)
+    if fmt is LookupFormat.json:
+        typer.echo(json.dumps([c.to_json() for c in codes], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    console = Console()
+    if not codes:
+        sector = index.agent(name)
+        if sector is not None:
+            console.print(f"no actor named {name!r}; as an agent word its sector is {sector}", highlight=False)
+        else:
+            console.print(f"no actor named {name!r}", highlight=False)
+        return
+    table = Table(show_edge=False)
+    for column in ("name", "code", "country", "sector", "from", "to", "source"):
+        table.add_column(column, no_wrap=column != "name")
+    for c in codes:
+        table.add_row(c.name, c.code, c.country or "", c.sector or "", c.start.isoformat() if c.start else "",
+                      c.end.isoformat() if c.end else "", c.source)
+    console.print(table)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -4,7 +4,6 @@ Each reads what the model and earlier components left on the Doc and writes its 
 extension holding record objects (:mod:`newsgraph.record`); :func:`newsgraph.record.from_doc` collects them.
 """
 
-from . import entities, places, quotes  # noqa: F401  (registers newsgraph_entities, _places, _quotes)
-from . import dates  # noqa: F401  (registers newsgraph_dates)
+from . import dates, entities, events, places, quotes  # noqa: F401  (registers the newsgraph_* factories)
 
-__all__ = ["entities", "places", "quotes"]
+__all__ = ["dates", "entities", "events", "places", "quotes"]

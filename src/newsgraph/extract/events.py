@@ -1,0 +1,668 @@
+"""Events: who did what to whom, coded in PLOVER with a CAMEO root (``Doc._.ng_events``).
+
+PETRARCH's idea on spaCy's parse: a word that expresses an event (``data/event_verbs.tsv``: verbs, event nouns
+after a light verb, with the object that decides between senses: "impose sanctions", "fire rockets") codes its
+PLOVER type, CAMEO code and mode; the verb that frames it (``data/event_frames.tsv``) changes what it is: an
+intended or promised cooperation is AGREE, a threatened or intended attack is THREATEN, a refused one is REJECT,
+a demanded one REQUEST (``data/event_combinations.tsv``), an alleged or denied one is not coded, a reported one
+is coded with its own actors. The future ("will attack") reads as intent; a negated, hypothetical or conditional
+event ("did not attack", "could strike", "if they attack") is not an event.
+
+Actors: the trigger's subject (the ``by`` phrase of a passive) is the source, its object (or the phrase after
+"against", "on", "with", "to" ...) the target; each is coded from the article itself: the entity it names and
+that entity's country and role (titles give sectors: "General" MIL, "Defense Secretary" GOV), demonyms
+("Turkish troops" TUR MIL), possessives ("Israel's militia ally"), sector words (``data/sector_words.tsv``), the
+resolved place of a place name, and, where the article is silent, an imported actor dictionary (``newsgraph
+actors import``) on the article's date. Pronouns take the nearest fitting entity before them; a threat inside a
+quotation is its speaker's.
+
+``place`` and ``date`` come from :mod:`newsgraph.extract.context`. ``confidence`` blends the rule's strength
+with the learned sentence model (:mod:`newsgraph.extract.event_model`) when it is installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from .. import lexicons
+from ..record import Actor, Event, Span
+from . import context
+
+if not Doc.has_extension("ng_events"):
+    Doc.set_extension("ng_events", default=None)
+
+COOPERATION = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+MATERIAL_CONFLICT = frozenset({"PROTEST", "MOBILIZE", "COERCE", "ASSAULT", "SANCTION"})
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+#: Verbs that carry an event noun as their object: "launched an offensive", "held talks", "staged a protest".
+LIGHT_VERBS = frozenset({"launch", "carry", "conduct", "stage", "hold", "mount", "begin", "start", "resume", "make",
+                         "take", "unleash", "intensify", "continue", "step", "escalate", "lead", "organize",
+                         "organise", "announce", "call", "stage", "go", "wage", "renew", "end", "open", "reach"})
+#: Verbs whose subject may be an event noun that happened: "clashes erupted", "a bombing killed".
+HAPPENING_VERBS = frozenset({"erupt", "occur", "happen", "break", "take", "rock", "hit", "target", "continue",
+                             "begin", "start", "spread", "resume", "intensify", "escalate"})
+_TARGET_PREPS = {"against": 3, "on": 2, "upon": 2, "with": 2, "to": 1, "at": 1, "toward": 1, "towards": 1,
+                 "into": 1, "for": 0, "from": 0}
+_HYPOTHETICAL = frozenset({"could", "might", "may", "can", "should", "must"})
+_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "our", "my"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of ``event_verbs.tsv``."""
+
+    lemma: str
+    pos: str
+    with_: frozenset[str]
+    cameo: str
+    type: str
+    mode: str | None
+
+
+@lru_cache(maxsize=1)
+def event_lexicon() -> dict[tuple[str, str], list[Entry]]:
+    table: dict[tuple[str, str], list[Entry]] = {}
+    for row in lexicons.data_rows("event_verbs.tsv"):
+        entry = Entry(row["lemma"], row["pos"], frozenset(w for w in (row.get("with") or "").split(",") if w),
+                      row["cameo"], row["type"], row.get("mode") or None)
+        table.setdefault((entry.lemma, entry.pos), []).append(entry)
+    for entries in table.values():
+        entries.sort(key=lambda e: not e.with_)  # the entries that need an object first
+    return table
+
+
+@lru_cache(maxsize=1)
+def event_frames() -> dict[str, str]:
+    return {row["lemma"]: row["frame"] for row in lexicons.data_rows("event_frames.tsv")}
+
+
+@lru_cache(maxsize=1)
+def event_combinations() -> dict[tuple[str, str], tuple[str, str, str | None]]:
+    return {(row["frame"], row["framed"]): (row["type"], row["cameo"], row.get("mode") or None)
+            for row in lexicons.data_rows("event_combinations.tsv")}
+
+
+@lru_cache(maxsize=1)
+def sector_words() -> dict[str, str]:
+    return {row["word"]: row["sector"] for row in lexicons.data_rows("sector_words.tsv")}
+
+
+@Language.factory("newsgraph_events")
+def make_events(nlp: Language, name: str):
+    return EventCoder()
+
+
+class EventCoder:
+    """Writes ``doc._.ng_events`` (list of :class:`~newsgraph.record.Event`), after entities, quotes, places and
+    dates."""
+
+    def __init__(self):
+        event_lexicon(), event_frames(), event_combinations(), sector_words(), _model()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.ng_events = extract_events(doc)
+        return doc
+
+
+@lru_cache(maxsize=1)
+def _model():
+    """The learned sentence model, when the package ships one (else None: confidence is the rule's alone)."""
+    try:
+        from .event_model import default_model
+    except ImportError:
+        return None
+    try:
+        return default_model()
+    except (OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _actor_index():
+    try:
+        from ..actors import open_default
+    except ImportError:
+        return None
+    try:
+        return open_default()
+    except Exception:  # noqa: BLE001 - an unusable dictionary is left aside, never a crash
+        return None
+
+
+# ---- finding triggers -------------------------------------------------------------------------------------------
+
+def _complements(token: Token) -> set[str]:
+    """Lemmas that select a trigger's sense: its objects, particles, prepositions and their objects, the nouns
+    and adjectives that modify an event noun ("air strike", "hunger strike", "workers' strike")."""
+    out: set[str] = set()
+    for child in token.children:
+        dep = child.dep_
+        if dep in ("dobj", "obj", "attr", "oprd", "nsubjpass", "dative"):
+            out.add(child.lemma_.lower())
+            out.update(c.lemma_.lower() for c in child.children if c.dep_ in ("compound", "amod"))
+        elif dep == "prt":
+            out.add(child.lemma_.lower())
+        elif dep == "prep":
+            out.add(child.lemma_.lower())
+            out.update(c.lemma_.lower() for c in child.children if c.dep_ == "pobj")
+        elif dep in ("compound", "amod", "poss", "nmod"):
+            out.add(child.lemma_.lower())
+        elif dep in ("xcomp", "ccomp"):
+            out.update(c.lemma_.lower() for c in child.children if c.dep_ in ("dobj", "obj"))
+    if token.dep_ == "compound":
+        out.add(token.head.lemma_.lower())
+    return out
+
+
+def _lookup(token: Token, pos: str) -> Entry | None:
+    entries = event_lexicon().get((token.lemma_.lower(), pos)) or event_lexicon().get((token.lower_, pos))
+    if not entries:
+        return None
+    comps = _complements(token)
+    for entry in entries:
+        if not entry.with_ or entry.with_ & comps:
+            return entry
+    return None
+
+
+def _noun_trigger(token: Token) -> bool:
+    """An event noun that is an event here: the object of a light verb ("launched an offensive"), the subject of
+    a verb of happening ("clashes erupted"), or a headline's head."""
+    head = token.head
+    if token.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS and head.pos_ in ("VERB", "AUX"):
+        return True
+    if token.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in HAPPENING_VERBS \
+            and _lookup(head, "VERB") is None:
+        return True
+    return token.dep_ == "ROOT"
+
+
+@dataclass
+class _Candidate:
+    token: Token  # the trigger's head word
+    entry: Entry
+    start: int  # trigger token range
+    end: int
+    type: str
+    cameo: str
+    mode: str | None
+    strength: float
+    anchor: Token  # the word whose subject is the source (the frame verb for a framed event)
+    dropped: bool = False
+
+
+def _candidates(sent: SpacySpan) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for token in sent:
+        entry = None
+        start, end = token.i, token.i + 1
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+            entry = _lookup(token, "VERB")
+            if entry is not None and entry.with_:
+                particle = next((c for c in token.children if c.dep_ == "prt"), None)
+                if particle is not None and particle.i == token.i + 1:
+                    end = particle.i + 1
+        elif token.pos_ == "ADJ":
+            entry = _lookup(token, "ADJ")
+        elif token.pos_ in ("NOUN", "PROPN") and _noun_trigger(token):
+            entry = _lookup(token, "NOUN")
+            if entry is not None and token.dep_ in ("dobj", "obj") and token.head.i < token.i:
+                start = token.head.i  # "launched an offensive": the trigger runs from the light verb
+                if token.i - start > 6:
+                    start = token.i
+        if entry is not None:
+            strength = 0.75 if entry.with_ else (0.65 if entry.pos == "VERB" else 0.6)
+            found.append(_Candidate(token, entry, start, end, entry.type, entry.cameo, entry.mode, strength,
+                                    token.head if token.pos_ == "NOUN" and start < token.i else token))
+    return found
+
+
+# ---- modality and frames ----------------------------------------------------------------------------------------
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in _NEGATIONS and c.dep_ in ("advmod", "det")) for c in token.children)
+
+
+def _auxes(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _conditional(token: Token) -> bool:
+    """Inside an "if"/"unless" clause (up to the sentence's root)."""
+    t = token
+    for _ in range(8):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def _frame_of(token: Token) -> tuple[str, Token] | None:
+    """The verb framing the event at ``token`` and how ("threatened to strike", "urged Israel to withdraw",
+    "called for talks", "said the army shelled"), if any."""
+    t = token
+    for _ in range(3):
+        head = t.head
+        if head is t:
+            return None
+        if t.dep_ in ("xcomp", "ccomp", "dobj", "obj", "pobj", "advcl", "acomp") or (
+                t.dep_ == "conj" and head.pos_ in ("VERB", "AUX")):
+            if t.dep_ == "pobj":  # "called for talks": the preposition's head frames it
+                head = head.head
+            frame = event_frames().get(head.lemma_.lower())
+            if frame is not None and head.i != token.i:
+                return frame, head
+            if t.dep_ == "conj":
+                t = head
+                continue
+            return None
+        return None
+    return None
+
+
+def _apply_modality(candidates: list[_Candidate], doc: Doc) -> None:
+    by_token = {c.token.i: c for c in candidates}
+    for c in candidates:
+        tok = c.anchor if c.anchor.pos_ in ("VERB", "AUX", "ADJ") else c.token
+        if _negated(tok) or _negated(c.token) or _auxes(tok) & _HYPOTHETICAL or _conditional(tok):
+            c.dropped = True
+            continue
+        framed = _frame_of(tok)
+        if framed is not None:
+            frame, verb = framed
+            if frame in ("allege", "deny"):
+                c.dropped = True  # "accused X of attacking": the attack is alleged, the accusation is the event
+                continue
+            if frame in ("intent", "threat", "refusal", "request"):
+                combined = event_combinations().get((frame, c.type)) or event_combinations()[(frame, "*")]
+                own = by_token.get(verb.i)
+                if own is not None and own is not c:
+                    own.dropped = True  # the framing verb's own sense gives way to the combination
+                if _negated(verb):
+                    c.dropped = True
+                    continue
+                c.type, c.cameo, c.mode = combined
+                c.anchor = verb
+                c.start, c.end = min(verb.i, c.start), max(verb.i + 1, c.end) if verb.i > c.start else c.end
+                if c.end - c.start > 8:
+                    c.start, c.end = verb.i, verb.i + 1
+                c.strength = max(c.strength, 0.7)
+                continue
+            if frame == "report":
+                c.strength *= 0.95
+        if _auxes(tok) & _FUTURE or ("would" in _auxes(tok) and framed is not None and framed[0] == "report"):
+            if c.type in COOPERATION or c.type in MATERIAL_CONFLICT:
+                combined = event_combinations().get(("intent", c.type)) or event_combinations()[("intent", "*")]
+                c.type, c.cameo, c.mode = combined
+
+
+# ---- actors -----------------------------------------------------------------------------------------------------
+
+class _Entities:
+    """The article's entities by character, and mention order for pronouns."""
+
+    def __init__(self, doc: Doc):
+        self.by_char: dict[int, object] = {}
+        self.mentions: list[tuple[int, int, object]] = []
+        for e in doc._.ng_entities or ():
+            for m in e.mentions:
+                self.mentions.append((m.start, m.end, e))
+                for ch in range(m.start, m.end):
+                    self.by_char.setdefault(ch, e)
+        self.mentions.sort(key=lambda t: t[0])
+        self.places = {(p.mention.start, p.mention.end): p for p in doc._.ng_places or ()}
+
+    def at(self, token: Token):
+        return self.by_char.get(token.idx)
+
+    def before(self, char: int, types: tuple[str, ...]):
+        for start, end, e in reversed(self.mentions):
+            if end <= char and e.type in types:
+                return e
+        return None
+
+
+def _subject(token: Token) -> tuple[Token | None, bool]:
+    """The subject of the verb at ``token`` (its own, else the verb it is joined to or depends on), and whether
+    it is a passive subject."""
+    t = token
+    for _ in range(4):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, False
+            if c.dep_ == "nsubjpass":
+                return c, True
+        if t.dep_ in ("xcomp", "conj", "advcl", "acomp") and t.head is not t:
+            t = t.head
+            continue
+        if t.dep_ in ("amod", "acl") and t.head is not t:  # "ready to contribute": the adjective's noun
+            return t.head, False
+        break
+    return None, False
+
+
+def _agent(token: Token) -> Token | None:
+    for c in token.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
+    """The target: among the direct object and the objects of the telling prepositions ("against", "on",
+    "with", "to" ...), of the verb or of the verb it governs ("threatened to cut supplies to Moldova"), the one
+    that names an actor (an entity, a country, a demonym) first, then by how telling its preposition is."""
+    options: list[tuple[float, int, Token]] = []
+    for c in token.children:
+        if c.dep_ in ("dobj", "obj", "dative"):
+            owner = next((g for g in c.children if g.dep_ == "poss"), None)
+            if owner is not None and c.lemma_.lower() in _REQUEST_NOUNS:
+                options.append((2.5 + _actorness(owner), c.i, owner))  # "rejected the government's request"
+            elif c.lemma_.lower() not in _EVENT_NOUNS:
+                options.append((2.5 + _actorness(c), c.i, c))
+        elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                options.append((_TARGET_PREPS[c.lower_] + _actorness(pobj), c.i, pobj))
+        elif c.dep_ in ("xcomp", "ccomp") and depth == 0 and c.pos_ in ("VERB", "AUX"):
+            inner = _object(c, cand, depth + 1)
+            if inner is not None:
+                options.append((1.0 + _actorness(inner), c.i, inner))
+    if not options and depth == 0 and cand.token is not token and cand.token.pos_ == "NOUN":
+        return _noun_target(cand.token)
+    if not options:
+        return None
+    return max(options, key=lambda t: (t[0], -t[1]))[2]
+
+
+def _actorness(token: Token) -> float:
+    """How much a phrase head looks like an actor: a named entity or a demonym, or a sector word."""
+    words = [t for t in token.subtree][:8]
+    if any(t.ent_type_ in ("GPE", "ORG", "PERSON", "NORP") for t in words):
+        return 5.0
+    if any(lexicons.demonym(t.text) for t in words):
+        return 4.0
+    if token.lemma_.lower() in sector_words() or token.lower_ in sector_words():
+        return 3.0
+    return 0.0
+
+
+def _noun_target(noun: Token) -> Token | None:
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "against", "with", "in", "to"):
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and (c.lower_ != "in" or pobj.ent_type_ in ("GPE",)):
+                return pobj
+    return None
+
+
+_REQUEST_NOUNS = frozenset({"request", "demand", "proposal", "offer", "plan", "call", "appeal", "bid", "claim"})
+_EVENT_NOUNS = frozenset({"talk", "talks", "attack", "offensive", "protest", "strike", "sanction", "sanctions",
+                          "aid", "assistance", "agreement", "deal", "curfew", "ban", "blockade", "negotiation"})
+
+
+def _event_noun_complement(verb: Token) -> Token | None:
+    """An event noun in a prepositional phrase of the verb: "killed in an air strike", "hurt by shelling"."""
+    for c in verb.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "during"):
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and _lookup(pobj, "NOUN") is not None:
+                return pobj
+    return None
+
+
+def _noun_source(noun: Token) -> Token | None:
+    """Who carried out an event noun: its possessor or a demonym/actor modifier ("Turkish drone strike",
+    "the army's offensive", "a bombing by the Islamic State")."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound", "nmod") and (lexicons.demonym(c.text) or c.ent_type_ in ("NORP", "GPE", "ORG")):
+            return c
+    return None
+
+
+def _phrase(token: Token) -> tuple[int, int]:
+    """The noun phrase headed by ``token``: its left modifiers, and an "of" phrase after it."""
+    start = token.left_edge.i
+    end = token.i + 1
+    for c in token.rights:
+        if c.dep_ in ("compound", "flat"):
+            end = c.i + 1
+        elif c.dep_ == "prep" and c.lower_ == "of":
+            end = c.right_edge.i + 1
+            break
+        else:
+            break
+    doc = token.doc
+    while start < token.i and doc[start].dep_ in ("det", "punct", "cc", "predet"):
+        start += 1
+    return start, end
+
+
+def _sector_of_words(text: str) -> str | None:
+    low = text.lower()
+    words = low.replace("’", "'").split()
+    table = sector_words()
+    for n in (3, 2):
+        for i in range(len(words) - n + 1):
+            hit = table.get(" ".join(words[i:i + n]))
+            if hit:
+                return hit
+    for word in reversed(words):  # the head word (last) first: "opposition newspaper" is MED
+        hit = table.get(word.strip(".,;:'\""))
+        if hit:
+            return hit
+    return None
+
+
+def _sector_of_roles(roles: list[str]) -> str | None:
+    titles = lexicons.titles()
+    for role in roles:
+        words = role.lower().split()
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                title = titles.get(" ".join(words[i:i + n]))
+                if title is not None and title.sector:
+                    return title.sector
+        hit = _sector_of_words(role)
+        if hit:
+            return hit
+    return None
+
+
+def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None) -> Actor | None:
+    if head is None:
+        return None
+    text = doc.text
+    low = head.lower_
+    entity = None
+    if low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS or low in _FIRST_PERSON:
+        types = ("PERSON",) if low in _PERSON_PRONOUNS else ("ORG", "GPE", "NORP") if low in _GROUP_PRONOUNS \
+            else ()
+        entity = ents.before(head.idx, types) if types else None
+        if entity is None:
+            return Actor(mention=Span.of(text, head.idx, head.idx + len(head.text)))
+        start, end = head.i, head.i + 1
+    else:
+        start, end = _phrase(head)
+        entity = ents.at(head)
+        if entity is None:
+            entity = next((ents.at(t) for t in doc[start:end] if ents.at(t) is not None
+                           and getattr(ents.at(t), "type", "") in ("PERSON", "ORG", "GPE")), None)
+    span_text = doc[start:end].text
+    mention = Span.of(text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    country = getattr(entity, "country", None)
+    sector = None
+    etype = getattr(entity, "type", None)
+    if etype == "PERSON":
+        sector = _sector_of_roles(list(entity.roles))
+    elif etype == "ORG":
+        sector = _sector_of_words(entity.name)
+    if sector is None:
+        sector = _sector_of_words(span_text) if etype != "GPE" or end - start > 1 else None
+    if country is None:
+        for t in doc[start:end]:
+            found = lexicons.demonym(t.text)
+            if found is not None and found.country:
+                country = found.country
+                break
+            code = lexicons.country_code(t.text)
+            if code:
+                country = code
+                break
+    if country is None:
+        for (a, b), place in ents.places.items():
+            if mention.start <= a and b <= mention.end and place.country:
+                country = place.country
+                break
+    if country is None and entity is not None:
+        index = _actor_index()
+        if index is not None:
+            import datetime
+
+            on = None
+            if date:
+                try:
+                    on = datetime.date.fromisoformat(date[:10])
+                except ValueError:
+                    on = None
+            hits = index.lookup(entity.name, on)
+            if hits:
+                country = hits[0].country or country
+                sector = sector or hits[0].sector
+    name = getattr(entity, "name", None)
+    return Actor(mention=mention, entity=getattr(entity, "id", None), name=name, country=country, sector=sector)
+
+
+# ---- the component ----------------------------------------------------------------------------------------------
+
+def _quote_speaker(doc: Doc, char: int):
+    for q in doc._.ng_quotes or ():
+        pieces = q.parts or [q.content]
+        if any(p.start <= char < p.end for p in pieces) and q.speaker_entity:
+            return q.speaker_entity
+    return None
+
+
+def _main_clause(token: Token) -> bool:
+    """The event is what the sentence is about: its root, a verb joined to the root, or the clause a reporting
+    root carries ("…, the military said")."""
+    t = token
+    for _ in range(3):
+        if t.dep_ == "ROOT":
+            return True
+        if t.dep_ == "conj" and t.head.dep_ == "ROOT":
+            return True
+        if t.dep_ in ("ccomp", "parataxis") and event_frames().get(t.head.lemma_.lower()) == "report" \
+                and t.head.dep_ == "ROOT":
+            return True
+        if t.dep_ in ("dobj", "obj") and t.head.dep_ == "ROOT":
+            return True
+        if t.dep_ in ("xcomp",):
+            t = t.head
+            continue
+        return False
+    return False
+
+
+def extract_events(doc: Doc) -> list[Event]:
+    text = doc.text
+    ents = _Entities(doc)
+    model = _model()
+    places = doc._.ng_places or []
+    events: list[Event] = []
+    for sent in doc.sents:
+        candidates = _candidates(sent)
+        _apply_modality(candidates, doc)
+        kept = [c for c in candidates if not c.dropped]
+        probs = None
+        if model is not None and kept:
+            try:
+                from .event_model import features
+
+                probs = model.proba(features(sent))
+            except Exception:  # noqa: BLE001 - the model only refines confidence
+                probs = None
+        if not kept:
+            continue
+        date = context.date_of(doc, sent.start_char, sent.end_char)
+        place = context.place_of(doc, sent.start_char, sent.end_char)
+        place_index = next((i for i, p in enumerate(places) if p is place), None)
+        seen: set[tuple[int, int]] = set()
+        for c in kept:
+            if (c.start, c.end) in seen:
+                continue
+            seen.add((c.start, c.end))
+            anchor = c.anchor
+            subj, passive = _subject(anchor)
+            if c.token.pos_ == "NOUN" and c.start == c.token.i and subj is None:
+                subj, passive = _noun_source(c.token), False
+            mode = c.mode
+            military = False
+            if passive:
+                source_tok, target_tok = _agent(anchor), subj
+                if source_tok is None:  # "was killed in a Turkish drone strike": the strike's author
+                    noun = _event_noun_complement(anchor)
+                    if noun is not None:
+                        source_tok = _noun_source(noun)
+                        noun_entry = _lookup(noun, "NOUN")
+                        mode = mode or (noun_entry.mode if noun_entry else None)
+                        military = _sector_of_words(doc[noun.left_edge.i:noun.i + 1].text) == "MIL"
+            else:
+                inner = c.token if c.token is not anchor and c.token.pos_ in ("VERB", "AUX") else None
+                target_tok = (_object(inner, c) if inner is not None else None) or _object(anchor, c)
+                source_tok = subj
+            if source_tok is not None and source_tok.pos_ == "NOUN" and (source_tok.lemma_.lower(), "NOUN") in \
+                    event_lexicon():
+                source_tok = _noun_source(source_tok)  # "a Turkish drone strike killed ...": the strike's author
+            if c.type in SYMMETRIC and target_tok is None and source_tok is not None:
+                target_tok = next((g for g in source_tok.children if g.dep_ == "conj"), None)
+            source = _code_actor(doc, source_tok, ents, date)
+            if military and source is not None and source.sector is None:
+                source.sector = "MIL"
+            target = _code_actor(doc, target_tok, ents, date)
+            speaker = _quote_speaker(doc, doc[c.start].idx)
+            if speaker is not None and (source is None or source.entity is None and
+                                        (source_tok is not None and source_tok.lower_ in _FIRST_PERSON)):
+                entity = next((e for e in doc._.ng_entities or () if e.id == speaker), None)
+                if entity is not None:
+                    source = Actor(mention=source.mention if source else None, entity=entity.id, name=entity.name,
+                                   country=entity.country,
+                                   sector=_sector_of_roles(list(entity.roles)) if entity.type == "PERSON"
+                                   else _sector_of_words(entity.name))
+            confidence = c.strength + (0.1 if _main_clause(c.anchor) else -0.1)
+            if probs is not None:
+                confidence = 0.5 * confidence + 0.5 * min(1.0, probs.get(c.type, 0.0) * 1.5)
+            trigger_start = doc[c.start].idx
+            trigger_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
+            events.append(Event(
+                type=c.type,
+                trigger=Span.of(text, trigger_start, trigger_end),
+                sentence=Span.of(text, sent.start_char, sent.end_char),
+                cameo_root=c.cameo[:2],
+                source=source,
+                target=target,
+                place=place_index,
+                date=date,
+                mode=mode,
+                confidence=round(max(0.05, min(0.99, confidence)), 3),
+            ))
+    return events
