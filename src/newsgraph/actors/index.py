@@ -359,9 +359,10 @@ class ActorIndex:
         return [entry for stem, entry in rows if stem == rows[0][0]] if rows else []
 
     def lookup(self, name: str, on: datetime.date | str | None = None) -> list[ActorCode]:
-        """The codes the dictionaries give ``name`` on the date ``on`` (without one: the current or latest ones);
-        entries in the order they were imported, each entry's codes in the dictionary's order, a code that two entries give with
-        the same dates once. A possessive ("Iran's") is dropped when the name does not match with it."""
+        """The codes the dictionaries give ``name`` on the date ``on`` (without one: the current or latest ones):
+        entries in the order they were imported, each entry's codes in the dictionary's order, a code that two
+        entries give with the same dates once. A possessive ("Iran's") is dropped when the name does not match
+        with it."""
         if isinstance(on, str):
             on = datetime.date.fromisoformat(on)
         elif isinstance(on, datetime.datetime):
