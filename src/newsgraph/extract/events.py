@@ -157,10 +157,23 @@ def _complements(token: Token) -> set[str]:
         elif dep in ("compound", "amod", "poss", "nmod"):
             out.add(child.lemma_.lower())
         elif dep in ("xcomp", "ccomp"):
+            out.add(child.lemma_.lower())
             out.update(c.lemma_.lower() for c in child.children if c.dep_ in ("dobj", "obj"))
+    for child in list(token.children):
+        if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in _QUANTITY_NOUNS:
+            for prep in child.children:  # "a new round of joint exercises", "part of a military aid program"
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            out.add(pobj.lemma_.lower())
+                            out.update(c.lemma_.lower() for c in pobj.children if c.dep_ in ("compound", "amod"))
     if token.dep_ == "compound":
         out.add(token.head.lemma_.lower())
     return out
+
+
+_QUANTITY_NOUNS = frozenset({"round", "series", "wave", "part", "number", "string", "spate", "raft", "set", "batch",
+                             "package", "million", "billion", "worth", "amount", "lot", "kind", "form", "type"})
 
 
 def _lookup(token: Token, pos: str) -> Entry | None:
@@ -178,6 +191,8 @@ def _noun_trigger(token: Token) -> bool:
     """An event noun that is an event here: the object of a light verb ("launched an offensive"), the subject of
     a verb of happening ("clashes erupted"), or a headline's head."""
     head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _QUANTITY_NOUNS:
+        token, head = head.head, head.head.head  # "began a new round of exercises": the round is the object
     if token.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS and head.pos_ in ("VERB", "AUX"):
         return True
     if token.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in HAPPENING_VERBS \
@@ -219,6 +234,8 @@ def _candidates(sent: SpacySpan) -> list[_Candidate]:
                 start = token.head.i  # "launched an offensive": the trigger runs from the light verb
                 if token.i - start > 6:
                     start = token.i
+        if entry is not None and entry.type == "NONE":
+            continue  # not an event in this sense ("agree with", "reject accusations")
         if entry is not None:
             strength = 0.75 if entry.with_ else (0.65 if entry.pos == "VERB" else 0.6)
             found.append(_Candidate(token, entry, start, end, entry.type, entry.cameo, entry.mode, strength,
@@ -271,28 +288,53 @@ def _frame_of(token: Token) -> tuple[str, Token] | None:
     return None
 
 
+def _combine(c: _Candidate, frame: str) -> None:
+    c.type, c.cameo, c.mode = event_combinations().get((frame, c.type)) or event_combinations()[(frame, "*")]
+
+
 def _apply_modality(candidates: list[_Candidate], doc: Doc) -> None:
     by_token = {c.token.i: c for c in candidates}
     for c in candidates:
         tok = c.anchor if c.anchor.pos_ in ("VERB", "AUX", "ADJ") else c.token
-        if _negated(tok) or _negated(c.token) or _auxes(tok) & _HYPOTHETICAL or _conditional(tok):
+        auxes = _auxes(tok)
+        framed = _frame_of(tok)
+        reported = framed is not None and framed[0] == "report"
+        if _negated(tok) or _negated(c.token):
+            if c.type in COOPERATION and framed is None or (framed is not None and framed[0] == "report"
+                                                             and c.type in COOPERATION):
+                _combine(c, "refusal")  # "will not lift the ban", "did not accept the plan": a refusal
+                continue
+            c.dropped = True  # "did not attack"
+            continue
+        if auxes & _HYPOTHETICAL or _conditional(tok):
+            if auxes & {"must", "should"} and reported and c.type not in ("REQUEST", "THREATEN"):
+                c.type, c.cameo, c.mode = "REQUEST", "100", None  # "said North Korea must first disarm"
+                c.anchor = framed[1]
+                c.strength = 0.6
+                continue
+            if c.type in MATERIAL_CONFLICT and not auxes & {"can", "must", "should"}:
+                _combine(c, "threat")  # "may halt mediation if ...", "could strike": a conditional threat
+                c.strength = 0.6
+                continue
             c.dropped = True
             continue
-        framed = _frame_of(tok)
         if framed is not None:
             frame, verb = framed
-            if frame in ("allege", "deny"):
-                c.dropped = True  # "accused X of attacking": the attack is alleged, the accusation is the event
+            if frame in ("allege", "deny", "appeal", "hypothetical"):
+                c.dropped = True  # "accused X of attacking", "urged X to withdraw", "is considering sending aid"
                 continue
             if frame in ("intent", "threat", "refusal", "request"):
-                combined = event_combinations().get((frame, c.type)) or event_combinations()[(frame, "*")]
                 own = by_token.get(verb.i)
                 if own is not None and own is not c:
                     own.dropped = True  # the framing verb's own sense gives way to the combination
                 if _negated(verb):
-                    c.dropped = True
-                    continue
-                c.type, c.cameo, c.mode = combined
+                    if frame == "intent":
+                        _combine(c, "refusal")  # "did not agree to withdraw"
+                    else:
+                        c.dropped = True
+                        continue
+                else:
+                    _combine(c, frame)
                 c.anchor = verb
                 c.start, c.end = min(verb.i, c.start), max(verb.i + 1, c.end) if verb.i > c.start else c.end
                 if c.end - c.start > 8:
@@ -301,10 +343,13 @@ def _apply_modality(candidates: list[_Candidate], doc: Doc) -> None:
                 continue
             if frame == "report":
                 c.strength *= 0.95
-        if _auxes(tok) & _FUTURE or ("would" in _auxes(tok) and framed is not None and framed[0] == "report"):
+        if auxes & _FUTURE or ("would" in auxes and reported):
             if c.type in COOPERATION or c.type in MATERIAL_CONFLICT:
-                combined = event_combinations().get(("intent", c.type)) or event_combinations()[("intent", "*")]
-                c.type, c.cameo, c.mode = combined
+                _combine(c, "intent")
+    for c in candidates:  # "denied that ...": a denial is a statement, not a rejection
+        if not c.dropped and c.token.lemma_.lower() == "deny" and any(
+                ch.dep_ == "ccomp" for ch in c.token.children):
+            c.dropped = True
 
 
 # ---- actors -----------------------------------------------------------------------------------------------------
@@ -365,30 +410,92 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
     that names an actor (an entity, a country, a demonym) first, then by how telling its preposition is."""
     options: list[tuple[float, int, Token]] = []
     for c in token.children:
-        if c.dep_ in ("dobj", "obj", "dative"):
+        if c.dep_ == "dative" and c.pos_ == "ADP":  # "providing intelligence to Macedonia"
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                options.append((_TARGET_PREPS.get(c.lower_, 1) + _actorness(pobj), c.i, pobj))
+        elif c.dep_ in ("dobj", "obj", "dative"):
             owner = next((g for g in c.children if g.dep_ == "poss"), None)
             if owner is not None and c.lemma_.lower() in _REQUEST_NOUNS:
                 options.append((2.5 + _actorness(owner), c.i, owner))  # "rejected the government's request"
             elif c.lemma_.lower() not in _EVENT_NOUNS:
                 options.append((2.5 + _actorness(c), c.i, c))
+            else:  # "imposed sanctions on Belarus", "sent aid to Sudan": the event noun's own target
+                inner = _noun_target(c) or _actor_inside(c)
+                if inner is not None:
+                    options.append((2.0 + _actorness(inner), inner.i, inner))
         elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 options.append((_TARGET_PREPS[c.lower_] + _actorness(pobj), c.i, pobj))
+        elif c.dep_ == "prep" and c.lower_ == "in" and depth == 0:
+            # "arrived in Amman", "lifted a curfew in Montenegro": where it happened, when nothing else is named
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ in ("GPE", "LOC") or (pobj is not None and any(
+                    t.ent_type_ == "GPE" for t in pobj.subtree)):
+                options.append((-1.0 + _actorness(pobj), c.i, pobj))
         elif c.dep_ in ("xcomp", "ccomp") and depth == 0 and c.pos_ in ("VERB", "AUX"):
             inner = _object(c, cand, depth + 1)
             if inner is not None:
                 options.append((1.0 + _actorness(inner), c.i, inner))
     if not options and depth == 0 and cand.token is not token and cand.token.pos_ == "NOUN":
         return _noun_target(cand.token)
-    if not options:
-        return None
-    return max(options, key=lambda t: (t[0], -t[1]))[2]
+    actors = [o for o in options if _actorness(o[2]) > 0]
+    if actors:
+        best = max(actors, key=lambda t: (t[0], -t[1]))[2]
+        if _actorness(best) < 4 or (best.ent_type_ == "" and not lexicons.demonym(best.text)):  # "official contact with the United States": the named actor inside
+            inner = _actor_inside(best)
+            if inner is not None:
+                return inner
+        return best
+    if depth == 0:  # an actor inside the object: "a force in Liberia", "aid for Romania", "offices of X"
+        for _, _, obj in sorted(options, key=lambda t: t[1]):
+            inner = _actor_inside(obj)
+            if inner is not None:
+                return inner
+    return None  # no object names an actor ("reached a consensus"): no target rather than a thing
+
+
+def _actor_inside(token: Token, depth: int = 0) -> Token | None:
+    for c in token.children:
+        if c.dep_ == "poss" and _actorness(c) >= 4:  # "Serbia's suppression of ..."
+            return c
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in ("for", "to", "in", "with", "against", "on", "of", "from", "by",
+                                              "between", "toward", "towards"):
+            for pobj in c.children:
+                if pobj.dep_ == "pobj":
+                    if _actorness(pobj) >= 4:
+                        return pobj
+                    if depth < 2:
+                        found = _actor_inside(pobj, depth + 1)
+                        if found is not None:
+                            return found
+        elif c.dep_ == "poss" and _actorness(c) >= 4:
+            return c
+    return None
+
+
+_COUNT_WORDS = frozenset({"thousands", "hundreds", "dozens", "scores", "millions", "tens", "some", "many", "most",
+                          "group", "groups", "crowd", "crowds", "number", "handful", "majority", "one", "two",
+                          "three", "several", "all", "members", "supporters", "third", "half"})
+
+
+def _through_count(token: Token) -> Token:
+    """The real head of "thousands of students", "a group of rebels", "members of the party"."""
+    if token.lower_ in _COUNT_WORDS or token.pos_ == "NUM":
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return token
 
 
 def _actorness(token: Token) -> float:
     """How much a phrase head looks like an actor: a named entity or a demonym, or a sector word."""
-    words = [t for t in token.subtree][:8]
+    token = _through_count(token)
+    words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat")][:8]
     if any(t.ent_type_ in ("GPE", "ORG", "PERSON", "NORP") for t in words):
         return 5.0
     if any(lexicons.demonym(t.text) for t in words):
@@ -457,6 +564,38 @@ def _phrase(token: Token) -> tuple[int, int]:
     return start, end
 
 
+def _place_country(tokens, ents: _Entities) -> str | None:
+    for t in tokens:
+        for (a, b), place in ents.places.items():
+            if a <= t.idx < b and place.country and place.kind == "toponym":
+                return place.country
+    return None
+
+
+def _located_in(head: Token, ents: _Entities) -> str | None:
+    """The country of a place the phrase locates its head in: "groups in Zimbabwe", "Albanians of Serbia"."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
+            for pobj in c.children:
+                if pobj.dep_ == "pobj":
+                    found = _place_country(list(pobj.subtree), ents)
+                    if found:
+                        return found
+    return None
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    """The first token starting at or after ``char``."""
+    for t in doc:
+        if t.idx >= char and not t.is_space:
+            return t
+    return None
+
+
+_GENERIC_ACTOR_WORDS = frozenset({"leaders", "leader", "officials", "official", "members", "spokesman", "spokeswoman",
+                                  "spokesperson", "representatives", "representative", "delegation", "envoy"})
+
+
 def _sector_of_words(text: str) -> str | None:
     low = text.lower()
     words = low.replace("’", "'").split()
@@ -466,11 +605,16 @@ def _sector_of_words(text: str) -> str | None:
             hit = table.get(" ".join(words[i:i + n]))
             if hit:
                 return hit
-    for word in reversed(words):  # the head word (last) first: "opposition newspaper" is MED
-        hit = table.get(word.strip(".,;:'\""))
-        if hit:
+    hits = [(word, table.get(word.strip(".,;:'\""))) for word in reversed(words)]
+    hits = [(w, h) for w, h in hits if h]
+    if not hits:
+        return None
+    # the head word (last) first ("opposition newspaper" is MED), unless it is a word any body has
+    # ("opposition leaders" are OPP, "military officials" MIL)
+    for word, hit in hits:
+        if word.strip(".,;:'\"") not in _GENERIC_ACTOR_WORDS:
             return hit
-    return None
+    return hits[0][1]
 
 
 def _sector_of_roles(roles: list[str]) -> str | None:
@@ -491,6 +635,7 @@ def _sector_of_roles(roles: list[str]) -> str | None:
 def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None) -> Actor | None:
     if head is None:
         return None
+    head = _through_count(head)
     text = doc.text
     low = head.lower_
     entity = None
@@ -504,6 +649,9 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
     else:
         start, end = _phrase(head)
         entity = ents.at(head)
+        if entity is None:  # "the cleric Hassan Nouri": the name in apposition
+            entity = next((ents.at(c) for c in head.children if c.dep_ == "appos" and ents.at(c) is not None
+                           and getattr(ents.at(c), "type", "") in ("PERSON", "ORG")), None)
         if entity is None:
             entity = next((ents.at(t) for t in doc[start:end] if ents.at(t) is not None
                            and getattr(ents.at(t), "type", "") in ("PERSON", "ORG", "GPE")), None)
@@ -528,6 +676,19 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
             if code:
                 country = code
                 break
+    ethnic = lexicons.demonym(head.text) is not None
+    if country is None or ethnic:  # "opposition groups in Zimbabwe", "the Albanians of southern Serbia"
+        located = _located_in(head, ents)
+        if located is not None:
+            country = located
+    if country is None and etype == "PERSON":  # "King Hassan of Morocco" earlier in the article
+        for m in entity.mentions:
+            tok = _token_at(doc, m.end)
+            if tok is not None and tok.lower_ in ("of", "from") and tok.i + 1 < len(doc):
+                located = _place_country(doc[tok.i + 1:min(len(doc), tok.i + 4)], ents)
+                if located:
+                    country = located
+                    break
     if country is None:
         for (a, b), place in ents.places.items():
             if mention.start <= a and b <= mention.end and place.country:
@@ -547,7 +708,7 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
             hits = index.lookup(entity.name, on)
             if hits:
                 country = hits[0].country or country
-                sector = sector or hits[0].sector
+                sector = sector or (hits[0].sector or "")[:3] or None
     name = getattr(entity, "name", None)
     return Actor(mention=mention, entity=getattr(entity, "id", None), name=name, country=country, sector=sector)
 
@@ -633,8 +794,16 @@ def extract_events(doc: Doc) -> list[Event]:
             if source_tok is not None and source_tok.pos_ == "NOUN" and (source_tok.lemma_.lower(), "NOUN") in \
                     event_lexicon():
                 source_tok = _noun_source(source_tok)  # "a Turkish drone strike killed ...": the strike's author
-            if c.type in SYMMETRIC and target_tok is None and source_tok is not None:
+            if target_tok is None and source_tok is not None:
+                # "Israel and the Palestinians reached ...", "Hungarian and Romanian officials agreed": together
                 target_tok = next((g for g in source_tok.children if g.dep_ == "conj"), None)
+                if target_tok is None:
+                    target_tok = next((g for m in source_tok.children if m.dep_ in ("amod", "compound")
+                                       for g in m.children if g.dep_ == "conj" and lexicons.demonym(g.text)), None)
+            if source_tok is not None and source_tok.pos_ in ("NOUN", "NUM") and _actorness(source_tok) == 0 \
+                    and source_tok.lower_ not in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON \
+                    and _located_in(source_tok, ents) is None:
+                source_tok = None  # "an attempt to assassinate ...": not an actor
             source = _code_actor(doc, source_tok, ents, date)
             if military and source is not None and source.sector is None:
                 source.sector = "MIL"
