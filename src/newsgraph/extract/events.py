@@ -585,11 +585,17 @@ def _located_in(head: Token, ents: _Entities) -> str | None:
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    """The first token starting at or after ``char``."""
-    for t in doc:
-        if t.idx >= char and not t.is_space:
-            return t
-    return None
+    """The first non-space token starting at or after ``char``."""
+    import bisect
+
+    starts = doc.user_data.get("newsgraph.token_starts")
+    if starts is None or len(starts) != len(doc):
+        starts = [t.idx for t in doc]
+        doc.user_data["newsgraph.token_starts"] = starts
+    i = bisect.bisect_left(starts, char)
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i] if i < len(doc) else None
 
 
 _GENERIC_ACTOR_WORDS = frozenset({"leaders", "leader", "officials", "official", "members", "spokesman", "spokeswoman",
