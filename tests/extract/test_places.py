@@ -156,3 +156,17 @@ def test_an_imported_geonames_index_is_used_before_the_embedded_gazetteer(tmp_pa
         assert isinstance(places.default_gazetteer(), EmbeddedGazetteer)
     finally:
         places.default_gazetteer.cache_clear()
+
+
+def test_a_street_the_gazetteer_lacks_lies_in_the_article_s_town(extract_record):
+    record = extract_record("NASHVILLE, Tenn. (Wire) — Hundreds of neighbors gathered on Calloway Street on Sunday "
+                            "to protest the closure of Bellamy Park.")
+    streets = [p for p in record.places if p.mention.text in ("Calloway Street", "Bellamy Park")]
+    assert streets, [(p.mention.text, p.name) for p in record.places]
+    assert all(p.name == "Nashville" and p.admin1 == "TN" for p in streets)
+
+
+def test_a_facility_takes_the_place_written_after_it(extract_record):
+    record = extract_record("The leaders met at Camp Ardent in Maryland for two days of talks.")
+    camp = [p for p in record.places if "Camp Ardent" in p.mention.text]
+    assert camp and camp[0].name == "Maryland"

@@ -456,6 +456,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
         ent = mentions[n].entity
         if ent is not None and c is not None and mentions[n].whole and score > per_entity.get(ent, (None, -1e9))[1]:
             per_entity[ent] = (c, score)
+    locality = _locality(mentions, chosen, line)
     places: list[Place] = []
     for n, m in enumerate(mentions):
         if m.fixed is not None:
@@ -464,8 +465,46 @@ def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
             c = chosen[n][0]
             if m.whole and m.entity in per_entity:
                 c = per_entity[m.entity][0]
+            if c is None and _is_local_feature(m):
+                # "Frenchmen Street", "St. Mary's Hospital": a street or building the gazetteer lacks lies in the
+                # town written right after it ("Camp David in Maryland") or else the article's own town
+                c = _written_after(text, m, gazetteer) or locality
         places.append(_place(text, m, c))
     return places
+
+
+def _is_local_feature(m: _Mention) -> bool:
+    """A facility, or a multiword name ending in a word like "Street", "Hospital", "Square": something local."""
+    words = m.text.split()
+    if m.label == "FAC":
+        return True
+    return m.label in ("LOC", "GPE", "ORG", "LOCATIVE") and len(words) > 1 and \
+        words[-1].lower().rstrip(".,") in place_words()
+
+
+def _written_after(text: str, m: _Mention, gazetteer: Gazetteer) -> Candidate | None:
+    """The town or state named right after a facility: "Camp David in Maryland", "Royal Street, New Orleans"."""
+    after = re.match(r"(?:,\s*|\s+in\s+)((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})", text[m.end:m.end + 60])
+    if not after:
+        return None
+    options = [c for c in gazetteer.lookup(after.group(1)) if c.feature_class in ("A", "P")]
+    return max(options, key=_base) if options else None
+
+
+def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | None) -> Candidate | None:
+    """The article's own town: the dateline's, else the town it names most often (at least twice)."""
+    towns: Counter = Counter()
+    first: dict = {}
+    for n, (c, _) in chosen.items():
+        if c is not None and c.feature_class == "P":
+            if line is not None and mentions[n].start == line[0]:
+                return c
+            towns[c] += 1
+            first.setdefault(c, n)
+    if not towns:
+        return None
+    best, count = max(towns.items(), key=lambda t: (t[1], -first[t[0]]))
+    return best if count >= 2 else None
 
 
 def _place(text: str, m: _Mention, c: Candidate | None) -> Place:
