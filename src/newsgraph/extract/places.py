@@ -362,7 +362,7 @@ def _score(c: Candidate, m: _Mention, ctx: _Context) -> float:
     if c.feature_class == "P" and c.population >= 1_000_000 and any(
             o.feature_code == "ADM1" and o.country == c.country and name_key(o.name) == name_key(m.text)
             for o in m.candidates) and not any(o.feature_code == "PCLI" for o in m.candidates):
-        score += 25.0  # "New York" is the city more often than the state
+        score += 45.0  # "New York" is the city more often than the state
     if c.country:
         total = sum(ctx.countries.values())
         seen = ctx.countries.get(c.country, 0)
@@ -456,7 +456,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
         ent = mentions[n].entity
         if ent is not None and c is not None and mentions[n].whole and score > per_entity.get(ent, (None, -1e9))[1]:
             per_entity[ent] = (c, score)
-    locality = _locality(mentions, chosen, line)
+    locality = _locality(mentions, chosen, line, ctx)
     places: list[Place] = []
     for n, m in enumerate(mentions):
         if m.fixed is not None:
@@ -491,8 +491,10 @@ def _written_after(text: str, m: _Mention, gazetteer: Gazetteer) -> Candidate | 
     return max(options, key=_base) if options else None
 
 
-def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | None) -> Candidate | None:
-    """The article's own town: the dateline's, else the town it names most often (at least twice)."""
+def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | None,
+              ctx: _Context) -> Candidate | None:
+    """The article's own town: the dateline's, else the town it names most often (at least twice) in the
+    country it names most."""
     towns: Counter = Counter()
     first: dict = {}
     for n, (c, _) in chosen.items():
@@ -504,7 +506,8 @@ def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | No
     if not towns:
         return None
     best, count = max(towns.items(), key=lambda t: (t[1], -first[t[0]]))
-    return best if count >= 2 else None
+    main = ctx.countries.most_common(1)[0][0] if ctx.countries else None
+    return best if count >= 2 and (main is None or best.country == main) else None
 
 
 def _place(text: str, m: _Mention, c: Candidate | None) -> Place:
