@@ -1,7 +1,7 @@
 """CI floor: time-expression accuracy on the first TBAQ documents may not fall below what was measured.
 
 Measured on the first 120 TBAQ-cleaned documents (sorted by path: AQUAINT), 929 gold TIMEX3, about 20 s of
-processing: value F1 0.781, relaxed extent F1 0.935, strict extent F1 0.848, type accuracy 0.926. The floors sit a
+processing: value F1 0.797, relaxed extent F1 0.942, strict extent F1 0.856, type accuracy 0.927. The floors sit a
 few points below, so a real regression fails CI while small shifts do not. Raise them when the figures rise.
 """
 
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 pytestmark = [pytest.mark.slow, pytest.mark.data]
 
-FLOORS = {"value": 0.75, "relaxed": 0.91, "strict": 0.82, "type_accuracy": 0.90}
+FLOORS = {"value": 0.78, "relaxed": 0.93, "strict": 0.84, "type_accuracy": 0.91}
 
 
 def test_date_accuracy_floors(data_dir):

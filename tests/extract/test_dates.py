@@ -16,7 +16,8 @@ WEDNESDAY = "2021-03-03"  # a Wednesday
 #: A TIMEX3 value: a (partial) date or date-time, a duration, a set, or a vague reference.
 _DATE = r"(?:\d{2,4}|XXXX|XXX|XX|X)(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d|XX)(?:-(?:\d|WE))?|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?"
 _TIME = r"(?:T(?:\d\d:\d\d|MO|AF|EV|NI|DT))?"
-_PERIOD = r"P(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE|ML|WE)|T(?:\d+(?:\.\d+)?|X)(?:H|M|S))"
+_PERIOD = (r"P(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE|ML|WE)|T(?:\d+(?:\.\d+)?|X)(?:H|M|S)|"
+           r"\d+Y\d+M|\d*DT\d+H|T\d*H?\d+M|T\d*M?\d+S)")
 TIMEX3_VALUE = re.compile(rf"(?:{_DATE}{_TIME}|{_PERIOD}|PRESENT_REF|PAST_REF|FUTURE_REF|XXXX-XX-XX{_TIME})")
 
 
@@ -138,6 +139,82 @@ def test_vague_references(extract_record):
     assert one(record, "the future") == ("DATE", "FUTURE_REF")
 
 
+# ---- years and decades in words, anchored expressions, fractions, ranges --------------------------------------
+
+def test_years_and_decades_said_in_words(extract_record):
+    record = extract_record("The Dakar archive opened in nineteen ninety-six, moved in January nineteen ninety-seven "
+                            "and boomed in the nineties, its curator, Awa Ndiaye, said; it hopes to be digital by "
+                            "the year two thousand thirty. It has twelve hundred visitors.", WEDNESDAY)
+    assert one(record, "nineteen ninety-six") == ("DATE", "1996")
+    assert one(record, "January nineteen ninety-seven") == ("DATE", "1997-01")
+    assert one(record, "the nineties") == ("DATE", "199")
+    assert one(record, "the year two thousand thirty") == ("DATE", "2030")
+    assert not [d for d in dates(record) if "hundred" in d[0]]
+
+
+def test_following_and_previous_take_the_last_date_named(extract_record):
+    record = extract_record("The Riga ferry line opened in 2015 and closed the following year. Porto dockers struck "
+                            "on June 4, 2019, returned the next day, and the following month the owner, Estiva Norte, "
+                            "raised wages.", WEDNESDAY)
+    assert one(record, "the following year") == ("DATE", "2016")
+    assert one(record, "the next day") == ("DATE", "2019-06-05")
+    assert one(record, "the following month") == ("DATE", "2019-07")
+
+
+def test_anchored_morning_and_weekday(extract_record):
+    record = extract_record("Firefighters reached the Valparaiso warehouse on Feb. 18 and put out the blaze the next "
+                            "morning. The Lyon exchange fell on Monday, March 1, from the previous Friday.", WEDNESDAY)
+    assert one(record, "the next morning") == ("TIME", "2021-02-19TMO")
+    assert one(record, "the previous Friday") == ("DATE", "2021-02-26")
+
+
+def test_quarters_anchored_on_the_last_quarter(extract_record):
+    record = extract_record("Korvane Mills earned $3 million in the third quarter, up from $2 million in the 2019 "
+                            "period, and its chief executive, Ola Brenvik, left that quarter.", WEDNESDAY)
+    assert one(record, "the third quarter") == ("DATE", "2020-Q3")
+    assert one(record, "the 2019 period") == ("DATE", "2019-Q3")
+    assert one(record, "that quarter") == ("DATE", "2020-Q3")
+    latest = extract_record("Sales at Halden Foods in the latest period rose 4%.", WEDNESDAY)
+    assert one(latest, "the latest period") == ("DATE", "2020-Q4")
+
+
+def test_financial_year(extract_record):
+    record = extract_record("For the year ended Sept. 30, Halden Group earned $4 million, and sales for the full "
+                            "year rose 3%.", WEDNESDAY)
+    assert one(record, "the year") == ("DURATION", "P1Y")
+    assert one(record, "the full year") == ("DATE", "2021")
+
+
+def test_fractions_and_ranges(extract_record):
+    record = extract_record("The Nairobi talks lasted 5 1/2 hours after an earlier round of an hour and a half, the "
+                            "refinery was shut for 2 1/2 years, and a deal could take two to three weeks, the "
+                            "mediator, Joan Wekesa, said.", WEDNESDAY)
+    assert one(record, "5 1/2 hours") == ("DURATION", "PT5H30M")
+    assert one(record, "an hour and a half") == ("DURATION", "PT1H30M")
+    assert one(record, "2 1/2 years") == ("DURATION", "P2Y6M")
+    assert one(record, "two to three weeks") == ("DURATION", "PXW")
+
+
+def test_times_of_day_in_words(extract_record):
+    record = extract_record("On Tuesday, the Gdansk shipyard alarm sounded at 4 in the morning, and workers left in "
+                            "the afternoon. The Oslo choir of Marit Holm rehearses on Tuesday nights.", WEDNESDAY)
+    assert one(record, "4 in the morning") == ("TIME", "2021-03-02T04:00")
+    assert one(record, "the afternoon") == ("TIME", "2021-03-02TAF")
+    assert one(record, "Tuesday nights") == ("SET", "XXXX-WXX-2TNI")
+
+
+def test_weekday_tense_cues(extract_record):
+    record = extract_record("Sandvik Rail has scheduled a vote on Thursday. The Bergen council had filed its report "
+                            "by Monday, its clerk, Lene Dahl, said.", WEDNESDAY)
+    assert one(record, "Thursday") == ("DATE", "2021-03-04")
+    assert one(record, "Monday") == ("DATE", "2021-03-01")
+
+
+def test_recent_weeks_is_a_duration(extract_record):
+    record = extract_record("Bread prices in Accra have risen in recent weeks, the baker Kofi Mensah said.", WEDNESDAY)
+    assert one(record, "recent weeks") == ("DURATION", "PXW")
+
+
 # ---- what is not a date ---------------------------------------------------------------------------------------
 
 def test_ages_numbers_and_money_are_not_dates(extract_record):
@@ -183,7 +260,8 @@ def test_publication_date_time_is_read(extract_record):
 
 _WORDS = ["March", "May", "3", "2021", "Tuesday", "morning", "last", "week", "every", "two", "years", "ago",
           "the", "1990s", "p.m.", "3:15", "a", "day", "now", "—", "Sept.", "71-year-old", "aged", "daily", ",", ".",
-          "\n", "next", "quarter", "third-quarter", "tonight", "fall", "Dec.", "31", "é", "’s", "$", "%", "in"]
+          "\n", "next", "quarter", "third-quarter", "tonight", "fall", "Dec.", "31", "é", "’s", "$", "%", "in",
+          "nineteen", "ninety-six", "two thousand", "1/2", "and a half", "to", "following", "the nineties", "period"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

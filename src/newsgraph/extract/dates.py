@@ -101,6 +101,9 @@ _TRIGGERS = {
     "bare_plural": "unit", "every": "set_marker", "per": "unit", "set_word": "set_word", "clock": "=am pm a.m p.m",
     "clock24": "#", "oclock": "=clock", "noon": "part_of_day", "vague": "vague", "holiday": "holiday",
     "season": "season", "year_ago": "=year", "year_ago_adj": "=year",
+    "spoken_year": "=eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thousand",
+    "spoken_decade": "decade_word", "year_period": "=quarter period", "latest_period": "=period", "the_year": "=year",
+    "range": "unit", "clock_pod": "=morning afternoon evening night", "the_pod": "=morning afternoon evening",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]\b)?|\d")
 
@@ -127,7 +130,13 @@ def _vocabulary() -> dict[str, str]:
     single = [w for w in numbers if " " not in w and numbers[w] not in ("X",) and w not in ("a", "an")]
     tens = [w for w, v in numbers.items() if v.isdigit() and 20 <= int(v) <= 90]
     units = [w for w, v in numbers.items() if v.isdigit() and 1 <= int(v) <= 9 and w not in ("a", "an")]
-    num = rf"(?:\d+(?:\.\d+)?|{_alt(tens)}[\s-]+{_alt(units)}|{_alt(single)})"
+    num = rf"(?:\d+(?:\.\d+)?(?:\s+1/2|½)?|{_alt(tens)}[\s-]+{_alt(units)}|{_alt(single)})(?:\s+and\s+a\s+half)?"
+    teens = [w for w, v in numbers.items() if v.isdigit() and 11 <= int(v) <= 20]
+    small = [w for w, v in numbers.items() if v.isdigit() and 1 <= int(v) <= 19 and w not in ("a", "an")]
+    tens_units = rf"{_alt(tens)}(?:[\s-]+{_alt(units)})?"
+    # a year said in words: "nineteen ninety-six", "twenty twenty-one", "two thousand (and) one"
+    spoken = (rf"(?:{_alt(teens)}[\s-]+(?:{tens_units}|oh[\s-]+{_alt(units)}|hundred)|"
+              rf"two\s+thousand(?:(?:\s+and)?[\s-]+(?:{tens_units}|{_alt(small)}))?)")
     return {
         "MONTH": _alt(_words("month")),
         "WD": _alt(_words("weekday")),
@@ -149,6 +158,7 @@ def _vocabulary() -> dict[str, str]:
         "HOL": _alt(_words("holiday")),
         "ORD": _alt(_words("ordinal")),
         "YPRE": _alt(_words("year_prefix")),
+        "SPY": spoken, "DECW": _alt(_words("decade_word")),
         "YEAR": _YEAR, "DAY": _DAY, "QORD": _QORD, "E": _E, "B": _B,
     }
 
@@ -158,20 +168,33 @@ _PATTERNS = [
     ("slash", r"{B}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"),
     ("mdy", r"{B}(?:(?P<mod>{MOD})\s+)?(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MONTH})\s*(?P<d>{DAY})(?!\d)(?:(?:,\s*|\s+)(?P<y>{YEAR})(?!\d))?{E}"),
     ("dmy", r"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?(?P<d>{DAY})\s+(?:of\s+)?(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}))?{E}"),
-    ("month_year", r"{B}(?:(?P<mod>{MOD})[\s-]*)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}){E}"),
+    ("month_year", r"{B}(?:(?P<mod>{MOD})[\s-]*)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR}|{SPY}){E}"),
     ("month", r"{B}(?:(?P<mod>{MOD})[\s-]*)?(?:(?P<rel>{REL})\s+)?(?P<mon>{MONTH})"
               r"(?:\s+(?P<rel2>(?:last|this|next)\s+year))?{E}"),
     ("year", r"{B}(?:(?P<pre>{YPRE})\s+|(?P<mod>{MOD})[\s-]*)?(?P<y>{YEAR})(?!\d|\s*%|\s+percent|[,.]\d|-\d|\s*-\s*\d|['’]?s{E})"),
+    ("spoken_year", r"{B}(?:(?P<pre>the\s+year)\s+)?(?P<y>{SPY}){E}"),
+    ("spoken_decade", r"{B}the\s+(?:(?P<mod>early|mid|late)[\s-]*)?(?:nineteen[\s-]+)?(?P<dec>{DECW}){E}"),
+    ("year_period", r"{B}the\s+(?P<y>{YEAR})\s+(?:fiscal\s+)?(?P<what>quarter|period){E}"),
+    ("latest_period", r"{B}the\s+(?:latest|most\s+recent)\s+(?:fiscal\s+)?period{E}"),
+    ("the_year", r"{B}(?:(?P<mod>earlier|later|early|late)\s+in\s+)?the\s+(?:(?P<adj>full|fiscal|entire|whole)\s+)?"
+                 r"(?:fiscal\s+)?year{E}(?![-\s]+(?:ago|earlier|before|after|later|end|two|\d){E})"
+                 r"(?:(?=\s+(?:that\s+)?(?:ended|ending|ends){E})(?P<ended>))?"),
+    ("range", r"{B}(?:(?P<det>the|its|their)\s+(?:(?P<rel>past|last|next|coming|first|previous|following)\s+)?)?"
+              r"(?P<q1>{NUM})\s*(?:to|-|–|or)\s*(?P<q>{NUM})[\s-]+(?P<unit>{UNIT}){E}(?!\s+old{E}|[-\s]+olds?{E})"),
+    ("clock_pod", r"{B}(?P<h>1[0-2]|0?[1-9]|{NUM})(?::(?P<mi>[0-5]\d))?\s+(?:o['’]clock\s+)?in\s+the\s+"
+                  r"(?P<pod>morning|afternoon|evening|night){E}"),
+    ("the_pod", r"{B}(?:in|during)\s+(?P<x>the\s+(?P<pod>morning|afternoon|evening)){E}"
+                r"(?!\s+(?:of|hours|news|papers?|shift|session|edition|show|program)\b)"),
     ("decade", r"{B}(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]*)?(?P<dec>(?:1[0-9]|20)\d0|['’]\d0)['’]?s{E}"),
     ("century", r"{B}(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]*)?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{ORD})[\s-]+century{E}"),
     ("quarter", r"{B}(?:(?P<det>the|its|their|(?P<ryear>this|last|next)\s+year['’]s|(?P<pyear>{YEAR})(?:['’]s)?)\s+)?"
                 r"(?:fiscal[\s-]+)?(?P<ord>{QORD})[\s-]+(?:fiscal[\s-]+)?(?P<unit>quarter|half)(?!s)"
                 r"(?:\s+of\s+(?:(?P<oyear>{YEAR})|(?P<orel>this|last|next)\s+year|the\s+year))?{E}"),
     ("the_quarter", r"{B}the\s+(?:fiscal\s+)?quarter(?!s){E}(?!\s+of\s)"),
-    ("weekday", r"{B}(?:(?P<rel>last|next|this\s+past|this\s+coming|this|coming|early|late)\s+)?(?P<wd>{WD})(?P<pl>s)?"
-                r"(?:\s+(?P<pod>{POD}))?{E}"),
+    ("weekday", r"{B}(?:(?P<rel>the\s+(?:previous|preceding|following|next)|last|next|this\s+past|this\s+coming|this|"
+                r"coming|early|late)\s+)?(?P<wd>{WD})(?P<pl>s)?(?:\s+(?P<pod>{POD})(?P<pl2>s)?)?{E}"),
     ("deictic", r"{B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<d>{DEIC})(?:\s+(?P<pod>{POD}))?{E}"),
-    ("this_pod", r"{B}(?P<rel>this|last|yesterday|tomorrow|the\s+next|that)\s+(?P<pod>morning|afternoon|evening|night){E}"),
+    ("this_pod", r"{B}(?P<rel>this|last|yesterday|tomorrow|the\s+next|the\s+following|the\s+previous|that)\s+(?P<pod>morning|afternoon|evening|night){E}"),
     ("rel_unit", r"{B}(?:(?P<mod>{MOD})[\s-]*)?(?P<rel>{REL}|the)\s+(?:(?P<fiscal>fiscal)\s+)?"
                  r"(?P<unit>week|month|year|quarter|weekend|decade|century|millennium|day|{SEASON}){E}"),
     ("year_end", r"{B}(?:the\s+)?(?P<unit>year|month)(?:[\s-]end|['’]s\s+end){E}"),
@@ -180,7 +203,7 @@ _PATTERNS = [
     ("duration", r"{B}(?:(?P<approx>{APPROX})\s+)?(?:(?P<det>the|its|their|this|that)\s+)?"
                  r"(?:(?P<rel>past|last|next|first|coming|previous|following|latest|final|initial|remaining|recent|"
                  r"ensuing|preceding|full|entire|whole)\s+)?(?P<q>{QUANT})(?:\s+(?:more|additional|full|"
-                 r"consecutive|straight|long))?[\s-]+(?P<unit>{UNIT})(?:-long)?{E}"
+                 r"consecutive|straight|long))?[\s-]+(?P<unit>{UNIT})(?:-long)?{E}(?P<half>\s+and\s+a\s+half{E})?"
                  r"(?![-\s]+olds?{E}|\s+of\s+age)"),
     ("bare_plural", r"{B}(?:for|in|over|within|lasting|took)\s+(?P<x>(?P<unit>years|months|weeks|days|decades|hours|"
                     r"minutes|centuries)){E}"),
@@ -195,7 +218,7 @@ _PATTERNS = [
     ("vague", r"{B}(?P<v>{VAGUE}){E}"),
     ("holiday", r"{B}(?:(?P<rel>last|next|this)\s+)?(?P<h>{HOL}){E}"),
     ("season", r"{B}(?:(?P<mod>{MOD})[\s-]*)?(?:(?P<det>the|this\s+past|this\s+coming|this|last|next|that)\s+)?"
-               r"(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?{E}"),
+               r"(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}|{SPY}))?{E}"),
     ("year_ago", r"{B}(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?year[-\s](?:ago|earlier|before)\s+"
                  r"(?P<what>quarter|period){E}"),
     ("year_ago_adj", r"{B}(?:the\s+)?year-(?:ago|earlier){E}"),
@@ -448,7 +471,32 @@ class _Checker:
                 return False
         if name == "oclock" and not _number(m["h"]):
             return False
+        if name == "spoken_year":
+            return self.spoken_year_ok(m, start, end)
+        if name == "the_year" and not (m["mod"] or m["ended"] is not None or m["adj"] in ("full", "entire", "whole")):
+            return bool(re.search(r"\b(?:for|of|throughout|during)\s*$", self.before(start, 16), re.I))
+        if name == "range":
+            low, high = _number(m["q1"]), _number(m["q"])
+            if low is None or high is None or not 0 < low < high or _AGE_BEFORE.search(self.before(start)):
+                return False
+        if name == "clock_pod" and not 1 <= (_number(m["h"]) or 0) <= 12:
+            return False
         return True
+
+    def spoken_year_ok(self, m: re.Match, start: int, end: int) -> bool:
+        """A year said in words; "two thousand" alone is a year only after "the year" or a preposition of time,
+        and no spoken year counts a noun ("nineteen ninety-six dollars")."""
+        if m["pre"]:
+            return True
+        if re.search(r"hundred", m["y"], re.I):
+            return False  # "twelve hundred students"
+        if re.fullmatch(r"two\s+thousand", m["y"], re.I) and not re.search(
+                r"\b(?:in|by|since|until|till|before|after|from|through|around|to)\s*$", self.before(start, 12), re.I):
+            return False
+        following = re.match(r"\s+([a-z]+)", self.text[end:end + 20])
+        return not (following and following[1] not in ("and", "or", "to", "when", "the", "a", "in", "on", "at", "as",
+                                                        "was", "were", "is", "that", "with", "for", "by", "after")
+                    and following[1].endswith("s") and len(following[1]) > 3)
 
     def year_ok(self, m: re.Match, start: int, end: int) -> bool:
         if m["pre"] or m["mod"]:
@@ -512,6 +560,9 @@ def _month_ok(m: re.Match, rule: str, before: str) -> bool:
 
 # ---- normalizing --------------------------------------------------------------------------------------------
 
+#: A unit, and how many of the next smaller unit it holds: half a year is six months.
+_SMALLER = {"Y": (12, "M"), "D": (24, "H"), "H": (60, "M"), "MIN": (60, "S")}
+
 _SEASON_ORDER = {"SP": 1, "SU": 2, "FA": 3, "WI": 4}
 _SEASON_OF_MONTH = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU",
                     9: "FA", 10: "FA", 11: "FA"}
@@ -520,6 +571,10 @@ _SEASON_OF_MONTH = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "S
 def _number(text: str) -> float | None:
     """The number a quantity names ("24", "twenty-four", "a", "two", "1.5"); None for vague ones (few, several)."""
     text = _key(text)
+    half = re.search(r"(?:\s+1/2|½|\s+and\s+a\s+half)$", text)
+    if half:  # "5 1/2", "two and a half"
+        whole = _number(text[:half.start()])
+        return whole + 0.5 if whole is not None else None
     numbers = _words("number")
     if text in numbers:
         value = numbers[text]
@@ -539,6 +594,20 @@ def _number(text: str) -> float | None:
         else:
             total += v
     return total
+
+
+def _year_number(text: str) -> int:
+    """A year in digits or in words ("1996", "nineteen ninety-six", "two thousand and one")."""
+    if text.isdigit():
+        return int(text)
+    numbers = _words("number")
+    words = [w for w in re.split(r"[\s-]+", text.lower()) if w not in ("and", "")]
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(int(numbers[w]) for w in words[2:])
+    head, rest = int(numbers[words[0]]), words[1:]
+    if rest == ["hundred"]:
+        return head * 100
+    return head * 100 + sum(int(numbers[w]) for w in rest if w != "oh")
 
 
 def _fmt_number(n: float) -> str:
@@ -579,6 +648,11 @@ class _Normalizer:
 
     def tense(self, start: int, end: int) -> str | None:
         """past, future or present, from the verb that governs the expression; None without one."""
+        verb = self.governor(start, end)
+        return _verb_tense(verb) if verb is not None else None
+
+    def governor(self, start: int, end: int):
+        """The verb that governs the expression, or None."""
         if not self.parsed:
             return None
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -593,7 +667,7 @@ class _Normalizer:
             node = node.head
         else:
             return None
-        return _verb_tense(node)
+        return node
 
     def remember_day(self, start: int, d: dt.date) -> None:
         self.last_day = (start, d)
@@ -613,8 +687,8 @@ class _Normalizer:
     # -- dispatch --
     def normalize(self, rule: str, m: re.Match, start: int, end: int) -> tuple[str, str] | None:
         result = getattr(self, "_" + rule)(m, start, end)
-        if result is not None:
-            self.last_value = (start, result[1])
+        if result is not None and result[0] in ("DATE", "TIME") and re.match(r"\d{4}|XXXX", result[1]):
+            self.last_value = (start, result[1])  # the last date named: what "that year", "the following month" mean
         return result
 
     # -- absolute dates --
@@ -683,7 +757,7 @@ class _Normalizer:
 
     def _month_year(self, m, start, end):
         month = int(_words("month")[_key(m["mon"])])
-        return "DATE", f"{int(m['y']):04d}-{month:02d}"
+        return "DATE", f"{_year_number(m['y']):04d}-{month:02d}"
 
     def _month(self, m, start, end):
         month = int(_words("month")[_key(m["mon"])])
@@ -712,6 +786,56 @@ class _Normalizer:
 
     def _year(self, m, start, end):
         return "DATE", f"{int(m['y']):04d}"
+
+    def _spoken_year(self, m, start, end):
+        return "DATE", f"{_year_number(m['y']):04d}"
+
+    def _spoken_decade(self, m, start, end):
+        """ "the nineties": the last such decade begun by the publication year (the 1990s before 2090)."""
+        digit = int(_words("decade_word")[_key(m["dec"])])
+        if "nineteen" in m.group().lower() or self.ref is None or not self.ref.year_known:
+            return "DATE", f"19{digit}"
+        return "DATE", f"{(self.today.year - 10 * digit) // 100}{digit}"
+
+    def _year_period(self, m, start, end):
+        """ "the 1988 quarter", "the 1988 period": that year's counterpart of the quarter the text is about."""
+        y = int(m["y"])
+        if self.last_quarter is not None:
+            return "DATE", f"{y:04d}{self.last_quarter[1][4:]}"
+        return "DATE", f"{y:04d}-QX" if _key(m["what"]) == "quarter" else f"{y:04d}"
+
+    def _latest_period(self, m, start, end):
+        return self._relative_quarter("latest", start)
+
+    def _the_year(self, m, start, end):
+        """ "for the year", "the full year": the current year; "the year ended Sept. 30": a year's length."""
+        if m["ended"] is not None:
+            return "DURATION", "P1Y"
+        return "DATE", self.year(self.today.year) if self.ref is not None else "XXXX"
+
+    def _range(self, m, start, end):
+        """ "two to three weeks", "the next 12 to 18 months": a duration of a count TIMEX3 cannot state."""
+        return "DURATION", self._period(None, _words("unit")[_key(m["unit"])])
+
+    def _clock_pod(self, m, start, end):
+        """ "4 in the morning", "8 in the evening"."""
+        h = int(_number(m["h"]))
+        pod = _key(m["pod"])
+        if pod == "morning" and h == 12:
+            h = 0
+        elif pod in ("afternoon", "evening") and h < 12 or pod == "night" and 6 <= h < 12:
+            h += 12
+        minute = m["mi"] or "00"
+        return "TIME", f"{self._near_day_value(start)}T{h:02d}:{minute}"
+
+    def _the_pod(self, m, start, end):
+        """ "in the morning": that part of the day last named nearby, else of the publication date."""
+        return "TIME", self._near_day_value(start) + self._pod(m["pod"])
+
+    def _near_day_value(self, start: int) -> str:
+        if self.last_day is not None and start - self.last_day[0] < 400:
+            return self.day_value(self.last_day[1])
+        return self._anchor_value(start)
 
     def _decade(self, m, start, end):
         dec = m["dec"]
@@ -823,10 +947,17 @@ class _Normalizer:
             return today
         if self.text[end:end + 2] in ("'s", "’s"):
             tense = "past"  # "Wednesday's ruling"
-        elif re.search(r"\b(?:as\s+(?:soon|early)\s+as|until|till|by|before)\s+$", self.text[max(0, start - 16):start], re.I):
-            tense = "future"  # "as early as Tuesday"
         else:
-            tense = self.tense(start, end)
+            verb = self.governor(start, end)
+            tense = _verb_tense(verb) if verb is not None else None
+            if verb is not None and _past_perfect(verb):
+                tense = "past"  # "had filed its report by Wednesday", "had been due to expire Friday"
+            elif re.search(r"\b(?:as\s+(?:soon|early)\s+as|until|till|by|before)\s+$",
+                           self.text[max(0, start - 16):start], re.I):
+                tense = "future"  # "as early as Tuesday", "postponed until Tuesday"
+            elif verb is not None and verb.lemma_ in _SCHEDULING and tense in ("past", None) \
+                    and verb.dep_ not in ("acl", "relcl", "amod") and verb.idx < start:
+                tense = "future"  # "planned a rally on Saturday", "has scheduled a news conference Thursday"
         if tense in ("future", "present"):
             return today + dt.timedelta(days=delta if delta > 0 else delta + 7)
         return today + dt.timedelta(days=delta if delta < 0 else delta - 7)
@@ -837,8 +968,18 @@ class _Normalizer:
             return "SET", f"XXXX-WXX-{n}"
         rel = _key(m["rel"] or "")
         pod = self._pod(m["pod"])
+        if m["pl2"]:
+            return "SET", f"XXXX-WXX-{n}{pod}"  # "Tuesday nights"
         if self.ref is None or not self.ref.year_known:
             value = f"XXXX-WXX-{n}"
+        elif rel in ("the previous", "the preceding", "the following", "the next"):
+            base = self.last_day[1] if self.last_day is not None else self.today  # "the previous Friday"
+            if rel in ("the previous", "the preceding"):
+                d = base - dt.timedelta(days=(base.isoweekday() - n - 1) % 7 + 1)
+            else:
+                d = base + dt.timedelta(days=(n - base.isoweekday() - 1) % 7 + 1)
+            self.remember_day(start, d)
+            value = d.isoformat()
         else:
             d = self._weekday_date(n, rel, start, end)
             self.remember_day(start, d)
@@ -874,7 +1015,14 @@ class _Normalizer:
             if self.last_day is None:
                 return "TIME", "XXXX-XX-XX" + pod
             return "TIME", self.day_value(self.last_day[1]) + pod
-        days = {"this": 0, "last": -1, "yesterday": -1, "tomorrow": 1, "the next": 1}[rel]
+        if rel in ("the next", "the following", "the previous"):  # "the next morning": after the day last named
+            k = -1 if rel == "the previous" else 1
+            if self.last_day is None:
+                return "TIME", self._offset_day(k, start) + pod
+            d = self.last_day[1] + dt.timedelta(days=k)
+            self.remember_day(start, d)
+            return "TIME", self.day_value(d) + pod
+        days = {"this": 0, "last": -1, "yesterday": -1, "tomorrow": 1}[rel]
         if rel == "last" and _key(m["pod"]) != "night":
             days = -1
         return "TIME", self._offset_day(days, start) + pod
@@ -993,6 +1141,8 @@ class _Normalizer:
             if offset == "A":
                 return "DATE", f"{self.last_value[1][:4] if self.last_value else 'XXXX'}-{seasons[unit]}"
             return "DATE", self._season_value(seasons[unit], int(offset), start, end)
+        if rel in ("the following", "following", "the previous", "the preceding") or rel == "the next" and unit == "day":
+            return self._anchored_shift(unit, -1 if rel in ("the previous", "the preceding") else 1, start)
         if rel in ("the past", "the last", "the next", "the coming", "past") and not m["mod"] and unit != "weekend":
             code = {"year": "Y", "month": "M", "week": "W", "day": "D", "quarter": "Q", "decade": "DE",
                     "century": "CE", "millennium": "ML"}[unit]
@@ -1012,7 +1162,37 @@ class _Normalizer:
         value = self._unit_value(unit, int(offset), start)
         return ("DATE", value) if value else None
 
+    def _anchored_shift(self, unit: str, k: int, start: int):
+        """ "the following year", "the previous month", "the next day": k units from the last date named, else
+        from the publication date."""
+        value = self.last_value[1] if self.last_value else ""
+        if unit == "day" or unit == "week":
+            base = self.last_day[1] if self.last_day is not None else self.today
+            if base is None:
+                return "DATE", self._placeholder(unit)
+            if unit == "week":
+                return "DATE", self.week_value(base + dt.timedelta(days=7 * k))
+            d = base + dt.timedelta(days=k)
+            self.remember_day(start, d)
+            return "DATE", self.day_value(d)
+        if unit == "year" and value[:4].isdigit():
+            return "DATE", f"{int(value[:4]) + k:04d}"
+        if unit == "month" and re.match(r"\d{4}-\d\d(?!\d)", value):
+            y, mo = _shift_month(int(value[:4]), int(value[5:7]), k)
+            return "DATE", f"{y:04d}-{mo:02d}"
+        if unit == "quarter" and self.last_quarter is not None:
+            index = self.last_quarter[2] * 4 + int(self.last_quarter[1][-1]) - 1 + k
+            y, q = index // 4, index % 4 + 1
+            self.last_quarter = (start, f"{y:04d}-Q{q}", y)
+            return "DATE", f"{self.year(y)}-Q{q}"
+        if self.ref is None:
+            return "DATE", self._placeholder(unit)
+        value = self._unit_value(unit, k, start)
+        return ("DATE", value) if value else None
+
     def _anchored(self, unit: str, start: int):
+        if unit == "quarter" and self.last_quarter is not None:  # "that quarter"
+            return "DATE", self.year(self.last_quarter[2]) + self.last_quarter[1][4:]
         if unit == "day":
             if self.last_day is not None:
                 return "DATE", self.day_value(self.last_day[1])
@@ -1098,6 +1278,12 @@ class _Normalizer:
             unit = "D"
         if unit == "WE":
             return f"P{_fmt_number(n) if n is not None else 'X'}WE"
+        if n is not None and n != int(n) and unit in _SMALLER and (n - int(n)) * _SMALLER[unit][0] % 1 == 0:
+            factor, smaller = _SMALLER[unit]  # "5 1/2 hours": PT5H30M, "2 1/2 years": P2Y6M
+            rest = f"{_fmt_number((n - int(n)) * factor)}{smaller}"
+            if unit in ("H", "MIN"):
+                return f"PT{int(n)}{'M' if unit == 'MIN' else unit}{rest}" if int(n) else f"PT{rest}"
+            return (f"P{int(n)}{unit}" if int(n) else "P") + ("T" if unit == "D" else "") + rest
         count = _fmt_number(n) if n is not None else "X"
         if unit in ("H", "MIN", "S"):
             return f"PT{count}{'M' if unit == 'MIN' else unit}"
@@ -1106,6 +1292,8 @@ class _Normalizer:
     def _duration(self, m, start, end):
         unit = _words("unit")[_key(m["unit"])]
         n = _number(m["q"])
+        if m["half"] and n is not None:
+            n += 0.5  # "an hour and a half"
         if n is not None and n <= 0:
             return None
         return "DURATION", self._period(n, unit)
@@ -1140,7 +1328,8 @@ class _Normalizer:
         return "SET", value if value.startswith("P") else "XXXX-XX-XX" + value
 
     def _vague(self, m, start, end):
-        return "DATE", _words("vague")[_key(m["v"])]
+        value = _words("vague")[_key(m["v"])]
+        return ("DURATION" if re.match(r"P[\dX]", value) else "DATE"), value  # "recent weeks": PXW
 
     def _holiday(self, m, start, end):
         value = _words("holiday")[_key(m["h"])]
@@ -1174,7 +1363,7 @@ class _Normalizer:
     def _season(self, m, start, end):
         season = _words("season")[_key(m["s"])]
         if m["y"]:
-            return "DATE", f"{int(m['y']):04d}-{season}"
+            return "DATE", f"{_year_number(m['y']):04d}-{season}"
         det = _key(m["det"] or "")
         if det == "that":
             return "DATE", f"{self.last_value[1][:4] if self.last_value else 'XXXX'}-{season}"
@@ -1220,6 +1409,20 @@ def _holiday_date(year: int, month: int, day: int | None, nth: int | None, weekd
         return first + dt.timedelta(days=shift + 7 * (nth - 1))
     last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
     return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+#: Verbs whose dates lie ahead even in the past tense ("planned a rally Saturday").
+_SCHEDULING = frozenset({"plan", "schedule", "slate"})
+
+
+def _past_perfect(verb) -> bool:
+    """ "had filed", "had been due to expire": the verb or the one it depends on has "had"."""
+    for node in (verb, verb.head):
+        if any(c.lower_ == "had" and c.dep_ in ("aux", "auxpass") for c in node.children):
+            return True
+        if node.lower_ == "had" and node.head is node:
+            return True
+    return False
 
 
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "’ll"})
