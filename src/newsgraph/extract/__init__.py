@@ -4,6 +4,6 @@ Each reads what the model and earlier components left on the Doc and writes its 
 extension holding record objects (:mod:`newsgraph.record`); :func:`newsgraph.record.from_doc` collects them.
 """
 
-from . import dates, entities, events, places, quotes  # noqa: F401  (registers the newsgraph_* factories)
+from . import dates, entities, events, keyphrases, places, quotes  # noqa: F401  (registers newsgraph_* factories)
 
-__all__ = ["dates", "entities", "events", "places", "quotes"]
+__all__ = ["dates", "entities", "events", "keyphrases", "places", "quotes"]

