@@ -254,7 +254,7 @@ def _label_mask(labels: Sequence, classes: Sequence[str]) -> np.ndarray:
 
 
 def train(sentences: Sequence, labels: Sequence, nlp=None, *, weights: Sequence[float] | None = None,
-          min_count: int = 2, l2: float = 1e-4, epochs: int = 30, batch_size: int = 64, lr: float = 0.05,
+          min_count: int = 2, l2: float = 2e-5, epochs: int = 30, batch_size: int = 64, lr: float = 0.05,
           temperature: float = 1.0, seed: int = 0, features_given: bool = False) -> EventTypeModel:
     """Fit an :class:`EventTypeModel`.
 
