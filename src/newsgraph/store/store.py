@@ -1,0 +1,645 @@
+"""The embedded corpus store: one DuckDB file holding articles, their annotations, duplicates and failures.
+
+Writing goes through a buffer: :meth:`Store.add_one` queues a record (or a Failure), and the buffer is
+written in one transaction when it holds ``batch_size`` items or its first item has waited ``max_seconds``
+(and by :meth:`Store.flush`, :meth:`Store.add` and on closing). A committed batch survives a crash (DuckDB's
+write-ahead log is replayed when the file is next opened); an uncommitted one is simply read again by the next
+run, because adding is idempotent:
+
+- an item whose id is stored (as an article or as a recorded copy) adds nothing (*present*); a text-derived id
+  (``sha1:...``) counts only with the same canonical URL, since copies of one text share it;
+- an item with the canonical URL and text of a stored article or copy adds nothing (*present*);
+- otherwise an item with the canonical URL of a stored article but another text is a *url* duplicate (a
+  revision of the page), one with the text of a stored article an *exact* duplicate (a syndicated copy), and
+  one whose near-duplicate signature matches a stored article at the index's threshold a *near* duplicate.
+  A duplicate is not stored as an article: it goes to ``duplicates`` with its own id and metadata, linked to
+  the stored original;
+- anything else is a new article.
+
+Duplicate detection uses :mod:`newsgraph.store.dedup` (``canonical_url`` and ``NearDuplicateIndex``) when it
+is importable; without it URLs are compared as written (scheme and host in lower case, fragment dropped) and
+there is no near-duplicate detection.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+
+from ..ingest.article import Article, Failure
+from ..record import ArticleRecord, text_id
+from .records import record_from_json
+from .schema import SCHEMA_VERSION, TABLES, migrate, now, version_of
+
+try:  # written separately; the store works (without near duplicates) until it is there
+    from . import dedup as _dedup
+except ImportError:  # pragma: no cover - depends on the checkout
+    _dedup = None
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used: not a newsgraph store, newer schema, locked, unwritable."""
+
+
+@dataclass
+class AddStats:
+    """What adding did: new articles, duplicates linked, items already present, failures recorded, and
+    earlier failures resolved by this run."""
+
+    added: int = 0
+    duplicates: int = 0
+    present: int = 0
+    failed: int = 0
+    resolved: int = 0
+
+    def __sub__(self, other: "AddStats") -> "AddStats":
+        return AddStats(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+    def __add__(self, other: "AddStats") -> "AddStats":
+        return AddStats(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def copy(self) -> "AddStats":
+        return AddStats(*(getattr(self, f.name) for f in fields(self)))
+
+    @property
+    def items(self) -> int:
+        return self.added + self.duplicates + self.present + self.failed
+
+
+class Verdict(NamedTuple):
+    """How an item relates to the store: ``new``, ``present``, or a duplicate kind (``url``, ``exact``,
+    ``near``) of ``original`` with ``score``."""
+
+    kind: str
+    original: str | None = None
+    score: float | None = None
+
+
+class FailureRow(NamedTuple):
+    source: str
+    locator: str
+    item: str
+    reason: str
+    attempts: int
+    mode: str
+    resolved: bool
+
+
+_WS = re.compile(r"\s+")
+_LOCATOR = re.compile(r"^(.+?)(:\d+|\[\d+\])$")
+STDIN = "<stdin>"
+
+
+def text_hash(text: str) -> str:
+    """The identity of a text for exact duplicates: a hash of its words (whitespace runs count as one space)."""
+    normalized = _WS.sub(" ", text).strip()
+    return hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _fallback_canonical_url(url: str | None) -> str | None:
+    if not url or not url.strip():
+        return None
+    url = url.strip().split("#", 1)[0]
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL duplicates are compared by (dedup's ``canonical_url`` when available)."""
+    if _dedup is not None:
+        return _dedup.canonical_url(url)
+    return _fallback_canonical_url(url)
+
+
+def near_duplicates_available() -> bool:
+    return _dedup is not None
+
+
+def failure_key(item: str) -> tuple[str, str]:
+    """(source, locator) for a failed item's name: the file to read it again from (absolute; ``<stdin>`` for
+    standard input) and where in it (``:LINE``, ``[INDEX]``, or empty for the whole file)."""
+    path, locator = item, ""
+    match = _LOCATOR.match(item)
+    if match and not os.path.exists(item):
+        path, locator = match.group(1), match.group(2)
+    if path == STDIN or path == "-":
+        return STDIN, locator
+    return os.path.abspath(path), locator
+
+
+def _published_date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _span_cols(span) -> tuple[Any, Any, Any]:
+    return (span.start, span.end, span.text) if span is not None else (None, None, None)
+
+
+# Column names and DuckDB types of the tables rows are bulk-inserted into.
+_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "articles": [("id", "VARCHAR"), ("url", "VARCHAR"), ("canonical_url", "VARCHAR"), ("title", "VARCHAR"),
+                 ("published", "VARCHAR"), ("published_date", "DATE"), ("source", "VARCHAR"),
+                 ("authors", "VARCHAR[]"), ("tags", "VARCHAR[]"), ("language", "VARCHAR"), ("text", "VARCHAR"),
+                 ("text_hash", "VARCHAR"), ("item", "VARCHAR"), ("ingested_at", "TIMESTAMP"), ("record", "JSON")],
+    "entities": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("entity_id", "VARCHAR"), ("name", "VARCHAR"),
+                 ("type", "VARCHAR"), ("roles", "VARCHAR[]"), ("country", "VARCHAR"), ("n_mentions", "INTEGER")],
+    "mentions": [("article_id", "VARCHAR"), ("entity_id", "VARCHAR"), ("start_char", "INTEGER"),
+                 ("end_char", "INTEGER"), ("text", "VARCHAR")],
+    "quotes": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("kind", "VARCHAR"), ("content_start", "INTEGER"),
+               ("content_end", "INTEGER"), ("content", "VARCHAR"), ("parts", "JSON"), ("cue_start", "INTEGER"),
+               ("cue_end", "INTEGER"), ("cue", "VARCHAR"), ("speaker_start", "INTEGER"),
+               ("speaker_end", "INTEGER"), ("speaker", "VARCHAR"), ("speaker_entity", "VARCHAR"),
+               ("speaker_name", "VARCHAR")],
+    "events": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("type", "VARCHAR"), ("cameo_root", "VARCHAR"),
+               ("trigger_start", "INTEGER"), ("trigger_end", "INTEGER"), ("trigger", "VARCHAR"),
+               ("sentence_start", "INTEGER"), ("sentence_end", "INTEGER"),
+               *[(f"{side}_{col}", typ) for side in ("source", "target") for col, typ in (
+                   ("entity", "VARCHAR"), ("name", "VARCHAR"), ("country", "VARCHAR"), ("sector", "VARCHAR"),
+                   ("start", "INTEGER"), ("end", "INTEGER"), ("text", "VARCHAR"))],
+               ("place_idx", "INTEGER"), ("date", "VARCHAR"), ("mode", "VARCHAR"), ("confidence", "DOUBLE")],
+    "places": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("start_char", "INTEGER"), ("end_char", "INTEGER"),
+               ("text", "VARCHAR"), ("kind", "VARCHAR"), ("name", "VARCHAR"), ("geonameid", "BIGINT"),
+               ("country", "VARCHAR"), ("admin1", "VARCHAR"), ("lat", "DOUBLE"), ("lon", "DOUBLE"),
+               ("feature", "VARCHAR")],
+    "dates": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("start_char", "INTEGER"), ("end_char", "INTEGER"),
+              ("text", "VARCHAR"), ("type", "VARCHAR"), ("value", "VARCHAR")],
+    "keyphrases": [("article_id", "VARCHAR"), ("rank", "INTEGER"), ("phrase", "VARCHAR")],
+    "duplicates": [("article_id", "VARCHAR"), ("original_id", "VARCHAR"), ("kind", "VARCHAR"), ("score", "DOUBLE"),
+                   ("url", "VARCHAR"), ("canonical_url", "VARCHAR"), ("title", "VARCHAR"), ("published", "VARCHAR"),
+                   ("source", "VARCHAR"), ("text_hash", "VARCHAR"), ("item", "VARCHAR"), ("seen_at", "TIMESTAMP")],
+    "signatures": [("article_id", "VARCHAR"), ("signature", "UBIGINT[]")],
+}
+
+
+def _span_json(span) -> dict | None:
+    return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
+
+
+def _actor_json(actor) -> dict | None:
+    if actor is None:
+        return None
+    return {"mention": _span_json(actor.mention), "entity": actor.entity, "name": actor.name,
+            "country": actor.country, "sector": actor.sector}
+
+
+def record_json(record: ArticleRecord) -> dict[str, Any]:
+    """``record.to_json()`` without the text, written out field by field (``dataclasses.asdict`` deep-copies
+    recursively and is many times slower); the tests check it against ``to_json``."""
+    return {
+        "id": record.id, "title": record.title, "url": record.url, "published": record.published,
+        "source": record.source, "authors": list(record.authors), "tags": list(record.tags),
+        "captions": list(record.captions), "language": record.language,
+        "entities": [{"id": e.id, "name": e.name, "type": e.type, "roles": list(e.roles), "country": e.country,
+                      "mentions": [_span_json(m) for m in e.mentions]} for e in record.entities],
+        "quotes": [{"kind": q.kind, "content": _span_json(q.content), "parts": [_span_json(p) for p in q.parts],
+                    "cue": _span_json(q.cue), "speaker": _span_json(q.speaker), "speaker_entity": q.speaker_entity,
+                    "speaker_name": q.speaker_name} for q in record.quotes],
+        "places": [{"mention": _span_json(p.mention), "kind": p.kind, "name": p.name, "geonameid": p.geonameid,
+                    "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "feature": p.feature}
+                   for p in record.places],
+        "dates": [{"mention": _span_json(d.mention), "type": d.type, "value": d.value} for d in record.dates],
+        "events": [{"type": ev.type, "trigger": _span_json(ev.trigger), "sentence": _span_json(ev.sentence),
+                    "cameo_root": ev.cameo_root, "source": _actor_json(ev.source), "target": _actor_json(ev.target),
+                    "place": ev.place, "date": ev.date, "mode": ev.mode, "confidence": ev.confidence}
+                   for ev in record.events],
+        "keyphrases": list(record.keyphrases),
+    }
+
+
+def _actor_cols(actor) -> tuple:
+    if actor is None:
+        return (None,) * 7
+    return (actor.entity, actor.name, actor.country, actor.sector, *_span_cols(actor.mention))
+
+
+def _annotation_rows(record: ArticleRecord, rows: dict[str, list[tuple]]) -> None:
+    aid = record.id
+    for i, e in enumerate(record.entities):
+        rows["entities"].append((aid, i, e.id, e.name, e.type, list(e.roles), e.country, len(e.mentions)))
+        for m in e.mentions:
+            rows["mentions"].append((aid, e.id, m.start, m.end, m.text))
+    for i, q in enumerate(record.quotes):
+        parts = json.dumps([{"start": p.start, "end": p.end, "text": p.text} for p in q.parts]) if q.parts else None
+        rows["quotes"].append((aid, i, q.kind, *_span_cols(q.content), parts, *_span_cols(q.cue),
+                               *_span_cols(q.speaker), q.speaker_entity, q.speaker_name))
+    for i, ev in enumerate(record.events):
+        rows["events"].append((aid, i, ev.type, ev.cameo_root, *_span_cols(ev.trigger), ev.sentence.start,
+                               ev.sentence.end, *_actor_cols(ev.source), *_actor_cols(ev.target), ev.place,
+                               ev.date, ev.mode, float(ev.confidence)))
+    for i, p in enumerate(record.places):
+        rows["places"].append((aid, i, *_span_cols(p.mention), p.kind, p.name, p.geonameid, p.country, p.admin1,
+                               p.lat, p.lon, p.feature))
+    for i, d in enumerate(record.dates):
+        rows["dates"].append((aid, i, *_span_cols(d.mention), d.type, d.value))
+    for i, k in enumerate(record.keyphrases):
+        rows["keyphrases"].append((aid, i, k))
+
+
+@dataclass
+class _Known:
+    """What the store (and the batch so far) knows under one id, URL or text hash."""
+
+    id: str
+    canonical_url: str | None
+    text_hash: str
+    original: str  # the stored article this is, or duplicates
+    kind: str  # "article" or the duplicate kind
+    score: float | None
+
+
+@dataclass
+class _Pending:
+    item: Any  # ArticleRecord | Article | Failure
+    name: str | None
+    mode: str
+
+
+@dataclass
+class _Index:
+    by_id: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    by_url: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    by_hash: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+
+    def put(self, known: _Known) -> None:
+        self.by_id[known.id].append(known)
+        if known.canonical_url:
+            self.by_url[known.canonical_url].append(known)
+        self.by_hash[known.text_hash].append(known)
+
+
+class Store:
+    """A corpus store in one DuckDB file. Open it with :meth:`open` (a context manager)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool = False,
+                 batch_size: int = 200, max_seconds: float = 1.0, near_threshold: float = 0.8):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self.batch_size = batch_size
+        self.max_seconds = max_seconds
+        self.near_threshold = near_threshold
+        self.stats = AddStats()
+        self._buffer: list[_Pending] = []
+        self._buffer_since = 0.0
+        self._near = None  # the NearDuplicateIndex, built on first need
+        self._signatures: dict[str, list[int]] = {}  # text hash -> signature computed ahead of a flush
+        self._open_failures = bool(con.execute("SELECT count(*) FROM failures WHERE NOT resolved").fetchone()[0])
+
+    # --- opening and closing -----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, read_only: bool = False, memory_limit: str | None = "1GB",
+             **options) -> "Store":
+        """Open (and create, or migrate to the current schema) the store at ``path``.
+
+        Raises :class:`StoreError` when the file is not a newsgraph store, was written by a newer newsgraph,
+        is locked by another process, or cannot be created.
+        """
+        from .. import __version__
+
+        path = Path(path)
+        if read_only and not path.exists():
+            raise StoreError(f"no store at {path}")
+        if not read_only and path.parent and not path.parent.exists():
+            raise StoreError(f"cannot create the store {path}: no such directory {path.parent}")
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as err:
+            message = str(err)
+            if "lock" in message.lower():
+                raise StoreError(f"the store {path} is in use by another process ({message})") from None
+            raise StoreError(f"cannot open the store {path}: {message}") from None
+        except duckdb.Error as err:
+            raise StoreError(f"{path} is not a usable store: {err}") from None
+        try:
+            version = version_of(con)
+            if version is None:
+                raise StoreError(f"{path} is a DuckDB database but not a newsgraph store")
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"the store {path} has schema version {version}, newer than this newsgraph's "
+                                 f"{SCHEMA_VERSION}: upgrade newsgraph")
+            if version < SCHEMA_VERSION:
+                if read_only:
+                    raise StoreError(f"the store {path} has schema version {version}; open it for writing once "
+                                     f"(e.g. newsgraph ingest) to migrate it to {SCHEMA_VERSION}")
+                migrate(con, version, created_by=f"newsgraph {__version__}")
+            return cls(con, path, read_only=read_only, **options)
+        except BaseException:
+            con.close()
+            raise
+
+    def close(self) -> None:
+        if self.con is None:
+            return
+        try:
+            if not self.read_only:
+                self.flush()
+        finally:
+            self.con.close()
+            self.con = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None and issubclass(exc_type, duckdb.Error):
+            self._buffer.clear()  # the database itself failed: do not write more
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return int(self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def __contains__(self, article_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (``failures`` counts the unresolved ones)."""
+        out = {}
+        for table in TABLES:
+            if table == "meta":
+                continue
+            where = " WHERE NOT resolved" if table == "failures" else ""
+            out[table] = self.con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+        return out
+
+    def record(self, article_id: str) -> ArticleRecord:
+        """The stored article's record, exactly as it was added; KeyError when there is none."""
+        row = self.con.execute("SELECT text, record FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        obj = json.loads(row[1])
+        obj["text"] = row[0]
+        return record_from_json(obj)
+
+    def failures(self, *, unresolved: bool = True) -> list[FailureRow]:
+        where = "WHERE NOT resolved" if unresolved else ""
+        rows = self.con.execute(f"SELECT source, locator, item, reason, attempts, mode, resolved FROM failures "
+                                f"{where} ORDER BY source, locator").fetchall()
+        return [FailureRow(*row) for row in rows]
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        cursor = self.con.execute("SELECT * FROM duplicates ORDER BY seen_at, article_id")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    # --- classifying -------------------------------------------------------------------------------------------
+
+    def _lookup(self, ids: list[str], urls: list[str], hashes: list[str]) -> _Index:
+        """What the database holds under any of these ids, canonical URLs or text hashes."""
+        index = _Index()
+        params = [ids, [u for u in urls if u], hashes]
+        for row in self.con.execute("""
+                SELECT id, canonical_url, text_hash FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))
+                UNION SELECT id, canonical_url, text_hash FROM articles
+                    WHERE canonical_url IN (SELECT unnest($2::VARCHAR[]))
+                UNION SELECT id, canonical_url, text_hash FROM articles
+                    WHERE text_hash IN (SELECT unnest($3::VARCHAR[]))""", params).fetchall():
+            index.put(_Known(row[0], row[1], row[2], row[0], "article", None))
+        for row in self.con.execute("""
+                SELECT article_id, canonical_url, text_hash, original_id, kind, score FROM duplicates
+                WHERE article_id IN (SELECT unnest($1::VARCHAR[]))
+                   OR canonical_url IN (SELECT unnest($2::VARCHAR[]))
+                   OR text_hash IN (SELECT unnest($3::VARCHAR[]))""", params).fetchall():
+            index.put(_Known(*row))
+        return index
+
+    def _near_index(self):
+        """The near-duplicate index over the stored articles (None without the dedup module); built on first
+        use from the stored signatures, computing those the store lacks (articles stored before it had them)."""
+        if self._near is not None or _dedup is None:
+            return self._near
+        index = _dedup.NearDuplicateIndex(threshold=self.near_threshold)
+        for article_id, signature in self.con.execute("SELECT article_id, signature FROM signatures").fetchall():
+            index.add(article_id, [int(v) for v in signature])
+        missing = self.con.execute("""SELECT a.id, a.text FROM articles a ANTI JOIN signatures s
+                                      ON s.article_id = a.id""").fetchall()
+        if missing and not self.read_only:
+            rows = []
+            for article_id, text in missing:
+                signature = list(index.signature(text))
+                index.add(article_id, signature)
+                rows.append((article_id, signature))
+            self._transaction(lambda: self._insert("signatures", rows))
+        self._near = index
+        return index
+
+    def _signature(self, text: str, thash: str) -> list[int]:
+        signature = self._signatures.pop(thash, None)
+        if signature is None:
+            signature = list(self._near.signature(text))
+        return signature
+
+    @staticmethod
+    def _keys(item: ArticleRecord | Article) -> tuple[str, str | None, str, bool]:
+        derived = text_id(item.text)
+        ident = item.id or derived
+        return ident, canonical_url(item.url), text_hash(item.text), ident == derived
+
+    def _classify(self, index: _Index, ident: str, curl: str | None, thash: str, derived: bool,
+                  text: str) -> Verdict:
+        for known in index.by_id.get(ident, ()):
+            if not derived or known.canonical_url == curl:
+                return Verdict("present")
+        if curl:
+            urls = index.by_url.get(curl, ())
+            for known in urls:
+                if known.text_hash == thash:
+                    return Verdict("present")
+            for known in urls:
+                return Verdict("url", known.original, 1.0)
+        for known in index.by_hash.get(thash, ()):
+            if known.kind in ("article", "exact", "url"):
+                return Verdict("exact", known.original, 1.0)
+            return Verdict(known.kind, known.original, known.score)
+        near = self._near_index()
+        if near is not None:
+            signature = self._signatures.get(thash)
+            if signature is None:
+                signature = list(near.signature(text))
+                if len(self._signatures) > 10_000:
+                    self._signatures.clear()
+                self._signatures[thash] = signature
+            best = None
+            for key, score in near.query(signature):
+                if key != ident and score >= self.near_threshold and (best is None or score > best[1]):
+                    best = (key, score)
+            if best is not None:
+                return Verdict("near", best[0], float(best[1]))
+        return Verdict("new")
+
+    def classify(self, items: list[ArticleRecord | Article]) -> list[Verdict]:
+        """How each item relates to what the store holds (committed or flushed), without adding anything.
+
+        Items are judged against the store only, not against each other."""
+        keys = [self._keys(item) for item in items]
+        index = self._lookup([k[0] for k in keys], [k[1] for k in keys if k[1]], [k[2] for k in keys])
+        return [self._classify(index, *k, item.text) for k, item in zip(keys, items)]
+
+    # --- writing -----------------------------------------------------------------------------------------------
+
+    def add(self, items: Iterable[ArticleRecord | Failure | tuple[str, ArticleRecord | Failure]],
+            *, mode: str = "articles") -> AddStats:
+        """Add records (and record Failures); items may be ``(item name, record or Failure)`` pairs, the name
+        saying where the item was read (for resolving earlier failures). Returns what this call did."""
+        before = self.stats.copy()
+        for entry in items:
+            if isinstance(entry, tuple):
+                self.add_one(entry[1], item=entry[0], mode=mode)
+            else:
+                self.add_one(entry, mode=mode)
+        self.flush()
+        return self.stats - before
+
+    def add_one(self, result: ArticleRecord | Article | Failure, *, item: str | None = None,
+                mode: str = "articles") -> None:
+        """Queue one item: a record to store, an Article already known to duplicate a stored one (see
+        :func:`newsgraph.store.pipeline`), or a Failure. Written at the next flush (which this may start)."""
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
+        if not self._buffer:
+            self._buffer_since = time.monotonic()
+        name = item if item is not None else (result.item if isinstance(result, (Article, Failure)) else None)
+        self._buffer.append(_Pending(result, name, mode))
+        if len(self._buffer) >= self.batch_size or time.monotonic() - self._buffer_since >= self.max_seconds:
+            self.flush()
+
+    def _transaction(self, work) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            work()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: str, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        columns = _COLUMNS[table]
+        names = ", ".join(f'"{name}"' for name, _ in columns)
+        select = ", ".join(f"unnest(${i + 1}::{typ}[])" for i, (_, typ) in enumerate(columns))
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {select}", [list(col) for col in zip(*rows)])
+
+    def flush(self) -> AddStats:
+        """Write the queued items in one transaction; returns what they did."""
+        batch, self._buffer = self._buffer, []
+        if not batch:
+            return AddStats()
+        stats = AddStats()
+        rows: dict[str, list[tuple]] = defaultdict(list)
+        failures: dict[tuple[str, str], tuple] = {}
+        succeeded: list[tuple[str, str]] = []
+        stamp = now()
+        candidates = [p for p in batch if not isinstance(p.item, Failure)]
+        keys = {id(p): self._keys(p.item) for p in candidates}
+        index = self._lookup([k[0] for k in keys.values()], [k[1] for k in keys.values() if k[1]],
+                             [k[2] for k in keys.values()])
+
+        def fail(pending: _Pending, reason: str) -> None:
+            name = pending.name or getattr(pending.item, "item", None) or getattr(pending.item, "id", None) or "?"
+            failures[failure_key(name)] = (name, reason, pending.mode)
+            stats.failed += 1
+
+        for pending in batch:
+            result = pending.item
+            if isinstance(result, Failure):
+                fail(pending, result.reason)
+                continue
+            ident, curl, thash, derived = keys[id(pending)]
+            verdict = self._classify(index, ident, curl, thash, derived, result.text)
+            if verdict.kind == "new" and isinstance(result, Article):
+                fail(pending, "internal error: the article was not processed")
+                continue
+            if verdict.kind == "new":
+                try:
+                    data = json.dumps(record_json(result), ensure_ascii=False)
+                    data.encode("utf-8")
+                    result.text.encode("utf-8")
+                except UnicodeEncodeError as err:
+                    fail(pending, f"record is not valid Unicode: {err.reason} at position {err.start}")
+                    continue
+                rows["articles"].append((ident, result.url, curl, result.title, result.published,
+                                         _published_date(result.published), result.source, list(result.authors),
+                                         list(result.tags), result.language, result.text, thash, pending.name,
+                                         stamp, data))
+                if ident != result.id:  # a record always carries its id; keep the stored one consistent
+                    result.id = ident
+                _annotation_rows(result, rows)
+                if self._near is not None:
+                    signature = self._signature(result.text, thash)
+                    rows["signatures"].append((ident, signature))
+                    self._near.add(ident, signature)
+                index.put(_Known(ident, curl, thash, ident, "article", None))
+                stats.added += 1
+            elif verdict.kind == "present":
+                self._signatures.pop(thash, None)
+                stats.present += 1
+            else:
+                self._signatures.pop(thash, None)
+                rows["duplicates"].append((ident, verdict.original, verdict.kind, verdict.score, result.url, curl,
+                                           result.title, result.published, result.source, thash, pending.name,
+                                           stamp))
+                index.put(_Known(ident, curl, thash, verdict.original, verdict.kind, verdict.score))
+                stats.duplicates += 1
+            if self._open_failures and pending.name:
+                succeeded.append(failure_key(pending.name))
+
+        def work() -> None:
+            for table, table_rows in rows.items():
+                self._insert(table, table_rows)
+            if failures:
+                values = [(source, locator, name, reason, stamp, stamp, 1, False, None, mode)
+                          for (source, locator), (name, reason, mode) in failures.items()]
+                cols = list(zip(*values))
+                self.con.execute("""
+                    INSERT INTO failures (source, locator, item, reason, first_seen, last_seen, attempts, resolved,
+                                          resolved_at, mode)
+                    SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]),
+                           unnest($4::VARCHAR[]), unnest($5::TIMESTAMP[]), unnest($6::TIMESTAMP[]),
+                           unnest($7::INTEGER[]), unnest($8::BOOLEAN[]), unnest($9::TIMESTAMP[]),
+                           unnest($10::VARCHAR[])
+                    ON CONFLICT (source, locator) DO UPDATE SET item = excluded.item, reason = excluded.reason,
+                        last_seen = excluded.last_seen, attempts = failures.attempts + 1, resolved = false,
+                        resolved_at = NULL, mode = excluded.mode""", [list(c) for c in cols])
+            if succeeded:
+                done = [k for k in succeeded if k not in failures]
+                if done:
+                    count = self.con.execute("""
+                        UPDATE failures SET resolved = true, resolved_at = $3
+                        FROM (SELECT unnest($1::VARCHAR[]) AS s, unnest($2::VARCHAR[]) AS l) AS k
+                        WHERE failures.source = k.s AND (failures.locator = k.l OR failures.locator = '')
+                          AND NOT failures.resolved""",
+                        [[k[0] for k in done], [k[1] for k in done], stamp]).fetchone()
+                    stats.resolved += count[0] if count else 0
+
+        self._transaction(work)
+        if failures:
+            self._open_failures = True
+        self.stats = self.stats + stats
+        return stats
