@@ -113,8 +113,34 @@ class EventCoder:
         return doc
 
 
-@lru_cache(maxsize=1)
+_NO_OVERRIDE = object()
+_model_override = _NO_OVERRIDE
+
+#: The learned model's probability a sentence with no rule trigger needs to be coded from the model alone.
+MODEL_ONLY_THRESHOLD = 0.6
+#: How much the learned model's probability of an event's type weighs in its confidence (the rest is the rule's).
+MODEL_WEIGHT = 0.15
+
+
+def use_model(model) -> None:
+    """Use this sentence model (an :class:`~newsgraph.extract.event_model.EventTypeModel`, or None for the rules
+    alone) instead of the shipped one; ``use_model(...)`` again with the sentinel :data:`SHIPPED` to go back.
+    For evaluation (a model trained without the test data) and for users with their own model."""
+    global _model_override
+    _model_override = model
+
+
+SHIPPED = _NO_OVERRIDE
+
+
 def _model():
+    if _model_override is not _NO_OVERRIDE:
+        return _model_override
+    return _shipped_model()
+
+
+@lru_cache(maxsize=1)
+def _shipped_model():
     """The learned sentence model, when the package ships one (else None: confidence is the rule's alone)."""
     try:
         from .event_model import default_model
@@ -124,6 +150,12 @@ def _model():
         return default_model()
     except (OSError, ValueError):
         return None
+
+
+@lru_cache(maxsize=1)
+def default_codes() -> dict[str, str]:
+    """PLOVER type → the CAMEO code of an event of that type when nothing more specific is known."""
+    return {row["type"]: row["cameo"] for row in lexicons.data_rows("event_types.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -721,6 +753,29 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
 
 # ---- the component ----------------------------------------------------------------------------------------------
 
+def _model_only(sent: SpacySpan, probs: dict[str, float]) -> _Candidate | None:
+    """An event the learned model is sure of in a sentence where no lexicon trigger fired: its type, at the
+    sentence's main verb, when that verb is not negated, hypothetical or a plain statement."""
+    best = max((t for t in probs if t != "NONE"), key=lambda t: probs[t], default=None)
+    if best is None or probs[best] < MODEL_ONLY_THRESHOLD or probs.get("NONE", 0.0) >= probs[best]:
+        return None
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or _negated(root) or _auxes(root) & _HYPOTHETICAL or _conditional(root):
+        return None
+    frame = event_frames().get(root.lemma_.lower())
+    if frame in ("report", "allege", "deny", "appeal", "hypothetical"):
+        inner = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")),
+                     None) if frame == "report" else None
+        if inner is None or _negated(inner) or _auxes(inner) & _HYPOTHETICAL:
+            return None
+        root = inner
+    cameo = default_codes().get(best)
+    if cameo is None:
+        return None
+    entry = Entry(root.lemma_.lower(), "VERB", frozenset(), cameo, best, None)
+    return _Candidate(root, entry, root.i, root.i + 1, best, cameo, None, 0.4 * probs[best], root)
+
+
 def _quote_speaker(doc: Doc, char: int):
     for q in doc._.ng_quotes or ():
         pieces = q.parts or [q.content]
@@ -761,13 +816,17 @@ def extract_events(doc: Doc) -> list[Event]:
         _apply_modality(candidates, doc)
         kept = [c for c in candidates if not c.dropped]
         probs = None
-        if model is not None and kept:
+        if model is not None:
             try:
                 from .event_model import features
 
                 probs = model.proba(features(sent))
             except Exception:  # noqa: BLE001 - the model only refines confidence
                 probs = None
+        if not kept and probs is not None and not candidates:
+            fallback = _model_only(sent, probs)
+            if fallback is not None:
+                kept = [fallback]
         if not kept:
             continue
         date = context.date_of(doc, sent.start_char, sent.end_char)
@@ -825,7 +884,7 @@ def extract_events(doc: Doc) -> list[Event]:
                                    else _sector_of_words(entity.name))
             confidence = c.strength + (0.1 if _main_clause(c.anchor) else -0.1)
             if probs is not None:
-                confidence = 0.5 * confidence + 0.5 * min(1.0, probs.get(c.type, 0.0) * 1.5)
+                confidence = (1 - MODEL_WEIGHT) * confidence + MODEL_WEIGHT * min(1.0, probs.get(c.type, 0.0) * 1.5)
             trigger_start = doc[c.start].idx
             trigger_end = doc[c.end - 1].idx + len(doc[c.end - 1].text)
             events.append(Event(
