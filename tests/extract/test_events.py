@@ -134,3 +134,17 @@ def test_event_spans_types_and_confidence_are_well_formed(extract_record, words)
                 assert len(actor.country) == 3
         if e.place is not None:
             assert 0 <= e.place < len(record.places)
+
+
+def test_a_protest_without_a_target_is_aimed_at_the_government_where_it_happens(extract_record):
+    record = extract_record("Thousands of nurses protested in Nairobi on Monday.")
+    e = one(record, "PROTEST")
+    assert e.source.country == "KEN"  # named without a country, in a sentence set in Nairobi
+    assert e.target is not None and e.target.country == "KEN"
+    bare = one(extract_record("Thousands of Kenyan nurses protested on Monday over unpaid wages."), "PROTEST")
+    assert bare.target is not None and (bare.target.country, bare.target.sector) == ("KEN", "GOV")
+
+
+def test_a_misspelled_country_still_codes(extract_record):
+    record = extract_record("Ethopia has agreed to reopen its borders to aid convoys.")
+    assert any(e.source is not None and e.source.country == "ETH" for e in record.events)

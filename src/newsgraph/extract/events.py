@@ -604,6 +604,21 @@ def _place_country(tokens, ents: _Entities) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _misspelled_country(name: str) -> str | None:
+    """The country a long name is a one-letter slip of ("Ethopia" Ethiopia): rapidfuzz ratio ≥ 92 with a
+    country name of at least six letters, and no closer second."""
+    from rapidfuzz import fuzz, process
+
+    if len(name) < 6:
+        return None
+    names = lexicons.country_names()
+    hits = process.extract(name.lower(), list(names), scorer=fuzz.ratio, limit=2)
+    if not hits or hits[0][1] < 92 or len(hits[0][0]) < 6 or (len(hits) > 1 and hits[1][1] >= hits[0][1] - 2):
+        return None
+    return names[hits[0][0]]
+
+
 def _located_in(head: Token, ents: _Entities) -> str | None:
     """The country of a place the phrase locates its head in: "groups in Zimbabwe", "Albanians of Serbia"."""
     for c in head.children:
@@ -732,6 +747,8 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
             if mention.start <= a and b <= mention.end and place.country:
                 country = place.country
                 break
+    if country is None and (etype == "GPE" or (entity is None and head.pos_ == "PROPN" and head.text.istitle())):
+        country = _misspelled_country(entity.name if entity is not None else head.text)  # "Ethopia"
     if country is None and entity is not None:
         index = _actor_index()
         if index is not None:
@@ -752,6 +769,31 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
 
 
 # ---- the component ----------------------------------------------------------------------------------------------
+
+#: Types whose target, when the sentence names none, is the government where it happens ("demonstrators
+#: rioted in Monrovia": against Liberia's), as CAMEO coders code domestic unrest.
+DOMESTIC_TARGET_TYPES = frozenset({"PROTEST"})
+
+
+def _domestic_defaults(type_: str, source: Actor | None, target: Actor | None, place, sent: SpacySpan
+                       ) -> tuple[Actor | None, Actor | None]:
+    """Countries the sentence implies: an actor the article names without a country, in a sentence that names
+    the place it happens in, is of that place's country ("demonstrators protesting in Monrovia"); a target with
+    a sector or a name but no country shares the source's ("the government ordered the opposition newspaper
+    ..."); a protest with no target is aimed at the government where it happens."""
+    here = None
+    if place is not None and place.country and sent.start_char <= place.mention.start < sent.end_char:
+        here = place.country
+    if source is not None and source.country is None and here and (source.sector or source.entity):
+        source.country = here
+    if target is not None and target.country is None and (target.sector or target.entity):
+        target.country = (source.country if source is not None and source.country else None) or here
+    if target is None and type_ in DOMESTIC_TARGET_TYPES:
+        country = here or (source.country if source is not None else None)
+        if country:
+            target = Actor(country=country, sector="GOV")
+    return source, target
+
 
 def _model_only(sent: SpacySpan, probs: dict[str, float]) -> _Candidate | None:
     """An event the learned model is sure of in a sentence where no lexicon trigger fired: its type, at the
@@ -882,6 +924,7 @@ def extract_events(doc: Doc) -> list[Event]:
                                    country=entity.country,
                                    sector=_sector_of_roles(list(entity.roles)) if entity.type == "PERSON"
                                    else _sector_of_words(entity.name))
+            source, target = _domestic_defaults(c.type, source, target, place, sent)
             confidence = c.strength + (0.1 if _main_clause(c.anchor) else -0.1)
             if probs is not None:
                 confidence = (1 - MODEL_WEIGHT) * confidence + MODEL_WEIGHT * min(1.0, probs.get(c.type, 0.0) * 1.5)
