@@ -148,3 +148,10 @@ def test_a_protest_without_a_target_is_aimed_at_the_government_where_it_happens(
 def test_a_misspelled_country_still_codes(extract_record):
     record = extract_record("Ethopia has agreed to reopen its borders to aid convoys.")
     assert any(e.source is not None and e.source.country == "ETH" for e in record.events)
+
+
+def test_well_known_armed_groups_are_coded_without_a_dictionary(extract_record):
+    record = extract_record("Hezbollah fighters fired rockets at an army post near the border.")
+    e = one(record, "ASSAULT")
+    assert (e.source.country, e.source.sector) == ("LBN", "REB")
+    assert e.mode == "heavy-weapons"

@@ -106,7 +106,7 @@ class EventCoder:
     dates."""
 
     def __init__(self):
-        event_lexicon(), event_frames(), event_combinations(), sector_words(), _model()
+        event_lexicon(), event_frames(), event_combinations(), sector_words(), known_actors(), _model()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_events = extract_events(doc)
@@ -604,6 +604,25 @@ def _place_country(tokens, ents: _Entities) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def known_actors() -> dict[str, tuple[str | None, str | None]]:
+    """Name key of a well-known non-state or international actor → (country, sector) (known_actors.tsv)."""
+    from ..geo.gazetteer import name_key
+
+    table: dict[str, tuple[str | None, str | None]] = {}
+    for row in lexicons.data_rows("known_actors.tsv"):
+        value = (row.get("country") or None, row.get("sector") or None)
+        for name in [row["name"], *(a for a in (row.get("aliases") or "").split(";") if a.strip())]:
+            table[name_key(name.strip())] = value
+    return table
+
+
+def _known_actor(text: str) -> tuple[str | None, str | None] | None:
+    from ..geo.gazetteer import name_key
+
+    return known_actors().get(name_key(text))
+
+
 @lru_cache(maxsize=4096)
 def _misspelled_country(name: str) -> str | None:
     """The country a long name is a one-letter slip of ("Ethopia" Ethiopia): rapidfuzz ratio ≥ 92 with a
@@ -749,6 +768,22 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
                 break
     if country is None and (etype == "GPE" or (entity is None and head.pos_ == "PROPN" and head.text.istitle())):
         country = _misspelled_country(entity.name if entity is not None else head.text)  # "Ethopia"
+    if country is None or sector is None:  # "Hezbollah guerrillas", "the Taliban": the bundled list
+        known = None
+        for t in doc[start:end]:
+            for a in range(max(start, t.i - 4), t.i + 1):  # every capitalized name of up to five words
+                if doc[a].text[:1].isupper():
+                    known = _known_actor(doc[a:t.i + 1].text)
+                    if known is not None:
+                        break
+            if known is not None:
+                country = country or known[0]
+                sector = sector or known[1]
+                break
+        if entity is not None and (country is None or sector is None):
+            known = _known_actor(entity.name)
+            if known is not None:
+                country, sector = country or known[0], sector or known[1]
     if country is None and entity is not None:
         index = _actor_index()
         if index is not None:
