@@ -534,6 +534,8 @@ def _actorness(token: Token) -> float:
         return 4.0
     if token.lemma_.lower() in sector_words() or token.lower_ in sector_words():
         return 3.0
+    if any(t.lower_ in sector_words() for t in words if t.i < token.i and t.pos_ in ("NOUN", "PROPN")):
+        return 2.0  # "an army post", "a police station"
     return 0.0
 
 
