@@ -198,11 +198,29 @@ def top_confusions(table: dict[Any, dict[Any, int]], n: int = TOP_CONFUSIONS) ->
     return sorted(pairs, key=lambda x: (-x[2], str(x[0]), str(x[1])))[:n]
 
 
+def reliability(pairs: Sequence[tuple[float, bool]], edges: Sequence[float] = (0.0, 0.5, 0.6, 0.7, 0.8, 1.0001)
+                ) -> dict[str, Any]:
+    """How well confidence predicts being right: per confidence bin, the events, their mean confidence and the
+    share right; and the expected calibration error (the bins' |confidence − accuracy| weighted by size)."""
+    bins = []
+    ece = 0.0
+    for lo, hi in zip(edges, edges[1:]):
+        inside = [(p, ok) for p, ok in pairs if lo <= p < hi]
+        if not inside:
+            continue
+        conf = sum(p for p, _ in inside) / len(inside)
+        acc = sum(ok for _, ok in inside) / len(inside)
+        ece += len(inside) / len(pairs) * abs(conf - acc)
+        bins.append({"from": lo, "to": min(hi, 1.0), "n": len(inside), "confidence": conf, "accuracy": acc})
+    return {"bins": bins, "ece": ece if pairs else None}
+
+
 def score_gsr(records: Sequence[plover.GsrRecord], events: Sequence[Sequence[Any]]
               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The GSR figures and the rows of the records got wrong (type or tuple), given each record's events."""
     c: Counter[str] = Counter()
     gold_types, pred_types, rows = [], [], []
+    reliability_pairs: list[tuple[float, bool]] = []
     for record, evs in zip(records, events, strict=True):
         top = pick_event(evs)
         kind = getattr(top, "type", None)
@@ -212,6 +230,8 @@ def score_gsr(records: Sequence[plover.GsrRecord], events: Sequence[Sequence[Any
         pred_types.append(kind or NONE)
         type_ok = kind == record.type
         c["type_ok"] += type_ok
+        if top is not None:
+            reliability_pairs.append((float(getattr(top, "confidence", 0.0)), bool(type_ok)))
         c["correct"] += any(getattr(e, "type", None) == record.type for e in evs)
         c["uncoded"] += not evs
         c["extra"] += max(0, len(evs) - 1)
@@ -233,10 +253,12 @@ def score_gsr(records: Sequence[plover.GsrRecord], events: Sequence[Sequence[Any
                          "events": [describe_event(e) for e in evs]})
     n = len(records)
     table = confusion(gold_types, pred_types)
+    c_reliability = reliability(reliability_pairs)
     figures = {
         "records": n, "type_accuracy": c["type_ok"] / n if n else 0.0,
         "macro_f1": macro_f1(gold_types, pred_types, plover.POLECAT_TYPES),
         "per_type": per_label(gold_types, pred_types, plover.POLECAT_TYPES),
+        "reliability": c_reliability,
         "source_accuracy": _ratio(c["source_ok"], c["source_n"]), "source_n": c["source_n"],
         "target_accuracy": _ratio(c["target_ok"], c["target_n"]), "target_n": c["target_n"],
         "sector_accuracy": _ratio(c["sector_ok"], c["sector_n"]), "sector_n": c["sector_n"],
@@ -479,6 +501,11 @@ def tables(result: dict[str, Any]) -> list[list[list[str]]]:
            ["correct (PETRARCH)", str(g["correct"]), str(g["records"])],
            ["uncoded (PETRARCH)", str(g["uncoded"]), str(g["records"])],
            ["extra (PETRARCH)", str(g["extra"]), str(g["events"])]]
+    rel = [["confidence of the top event (GSR)", "events", "mean confidence", "type right"]]
+    for b in g.get("reliability", {}).get("bins", []):
+        rel.append([f"{b['from']:.1f}–{b['to']:.1f}", str(b["n"]), _pct(b["confidence"]), _pct(b["accuracy"])])
+    if g.get("reliability", {}).get("ece") is not None:
+        rel.append(["expected calibration error", "", "", _pct(g["reliability"]["ece"])])
     conf = [["gold type", "predicted", "records"]]
     conf += [[str(a), str(b), str(n)] for a, b, n in g["top_confusions"]] or [["—", "—", "0"]]
     quad = [["quad class", "gold", "predicted", "P", "R", "F1"]]
@@ -494,7 +521,7 @@ def tables(result: dict[str, Any]) -> list[list[list[str]]]:
                      f"accuracy {_pct(m['accuracy'])}", "", "", f"macro {_pct(m['macro_f1'])}"])
     matrix = [["gold \\ predicted", *map(str, plover.QUAD_LABELS)]]
     matrix += [[str(k), *map(str, row)] for k, row in zip(plover.QUAD_LABELS, q["confusion"])]
-    out = [gsr, conf, quad, matrix]
+    out = [gsr, rel, conf, quad, matrix]
     p = result.get("petrarch")
     if p:
         out.append([["PETRARCH2 unit tests (secondary)", "value"],
