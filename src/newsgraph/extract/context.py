@@ -21,8 +21,9 @@ def place_of(doc: Doc, start: int, end: int) -> Place | None:
     names no toponym; the dateline's place is not named by the sentence that follows it), else the article's
     dateline place, else None."""
     places = [p for p in doc._.ng_places or () if p.lat is not None]
-    line = dateline_place(doc.text)
-    after = dateline_end(doc.text)
+    opening = doc[:80].text  # a dateline opens the text (Doc.text would rebuild the whole text on each call)
+    line = dateline_place(opening)
+    after = dateline_end(opening)
     inside = [p for p in places if start <= p.mention.start and p.mention.end <= end and p.mention.start >= after]
     toponyms = [p for p in inside if p.kind == "toponym"]
     if toponyms or inside:

@@ -390,6 +390,7 @@ class _Entities:
     """The article's entities by character, and mention order for pronouns."""
 
     def __init__(self, doc: Doc):
+        self.text = doc.text  # Doc.text joins every token each time it is read: read it once
         self.by_char: dict[int, object] = {}
         self.mentions: list[tuple[int, int, object]] = []
         for e in doc._.ng_entities or ():
@@ -656,9 +657,11 @@ def _token_at(doc: Doc, char: int) -> Token | None:
     """The first non-space token starting at or after ``char``."""
     import bisect
 
+    from spacy.attrs import IDX
+
     starts = doc.user_data.get("newsgraph.token_starts")
     if starts is None or len(starts) != len(doc):
-        starts = [t.idx for t in doc]
+        starts = doc.to_array(IDX).tolist()  # without making a Token object per word
         doc.user_data["newsgraph.token_starts"] = starts
     i = bisect.bisect_left(starts, char)
     while i < len(doc) and doc[i].is_space:
@@ -710,7 +713,7 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
     if head is None:
         return None
     head = _through_count(head)
-    text = doc.text
+    text = ents.text
     low = head.lower_
     entity = None
     if low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS or low in _FIRST_PERSON:
@@ -885,8 +888,8 @@ def _main_clause(token: Token) -> bool:
 
 
 def extract_events(doc: Doc) -> list[Event]:
-    text = doc.text
     ents = _Entities(doc)
+    text = ents.text
     model = _model()
     places = doc._.ng_places or []
     events: list[Event] = []

@@ -261,7 +261,7 @@ def _locatives(doc: Doc, taken: list[tuple[int, int]], gazetteer: Gazetteer) -> 
             if k > j and (k == len(doc) or not doc[k].text[:1].isupper()):
                 a, b = doc[j].idx, doc[k - 1].idx + len(doc[k - 1])
                 if not any(x < b and a < y for x, y in taken):
-                    name = doc.text[a:b]
+                    name = doc[j:k].text
                     if any(name_key(c.name) == name_key(name) for c in gazetteer.lookup(name)):
                         out.append(_Mention(a, b, name, "toponym", None, "LOCATIVE"))
             i = max(k, i + 1)
