@@ -7,9 +7,10 @@ the record's events with the gold coding (readers: ``plover.py``).  The metrics 
 below and printed with the figures; until the events component exists every record has no event and every
 figure is 0 (class 0 of the quad classes excepted).
 
-The data is ``DIR/events/`` with ``DIR`` from ``--data`` or ``NEWSGRAPH_DATA``.  ``--folds K`` scores the quad
-classes by K-fold cross-validation of ``newsgraph.extract.event_model.train`` instead of the pipeline (a separate
-path, available once that function exists).
+The data is ``DIR/events/`` with ``DIR`` from ``--data`` or ``NEWSGRAPH_DATA``.  The shipped event model was
+trained on the ConfliBERT sentences, so without ``--folds`` they are scored with the pipeline's rules alone;
+``--folds K`` scores them with the whole pipeline, each fold's sentences coded with an event model trained (as
+``scripts/train_event_model.py`` trains the shipped one) without them, and reports the fold models alone too.
 
     python benchmarks/events.py [--data DIR] [--limit N] [--model NAME] [--folds K]
                                 [--write docs/benchmarks.md] [--json FILE] [--errors FILE]
@@ -18,7 +19,6 @@ path, available once that function exists).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import shlex
@@ -343,25 +343,6 @@ def describe_gold(record: plover.GsrRecord) -> dict[str, Any]:
 
 # Cross-validation (the trained model's path) -------------------------------------------------------------------
 
-def load_trainer() -> tuple[Callable[[list[str], list[int]], Any] | None, str]:
-    """A ``train(sentences, quad classes) -> model`` over ``newsgraph.extract.event_model.train``, or None and
-    why it is unavailable.  When the module has ``QUAD_TYPES`` (quad class → the PLOVER types it covers, ``NONE``
-    for 0), each class is passed as that set of types (a partial label); else as the int."""
-    try:
-        module = importlib.import_module("newsgraph.extract.event_model")
-    except Exception as err:  # noqa: BLE001 - being written by another change; any failure means "not yet"
-        return None, f"newsgraph.extract.event_model is not importable ({type(err).__name__}: {err})"
-    train = getattr(module, "train", None)
-    if not callable(train):
-        return None, "newsgraph.extract.event_model has no train(sentences, labels) function"
-    quad_types = getattr(module, "QUAD_TYPES", None)
-
-    def train_on_classes(sentences: list[str], labels: list[int]) -> Any:
-        return train(sentences, [quad_types[k] for k in labels] if quad_types else labels)
-
-    return train_on_classes, "newsgraph.extract.event_model.train"
-
-
 def fold_of(labels: Sequence[Hashable], k: int) -> list[int]:
     """A fold 0..k-1 for each item, stratified and deterministic: the items of each label, in order, dealt
     round-robin."""
@@ -383,23 +364,6 @@ def as_class(value: Any) -> int:
     if isinstance(value, str):
         return int(value) if value.strip() in {str(c) for c in plover.QUAD_LABELS} else quad_class(value)
     raise ValueError(f"cannot read {value!r} as a quad class")
-
-
-def cross_validate(sentences: Sequence[str], labels: Sequence[int], k: int,
-                   train: Callable[[list[str], list[int]], Any]) -> list[int]:
-    """Each sentence's class predicted by a model trained on the other k-1 folds."""
-    folds = fold_of(labels, k)
-    pred: list[int] = [0] * len(sentences)
-    for fold in range(k):
-        test = [i for i, f in enumerate(folds) if f == fold]
-        train_idx = [i for i, f in enumerate(folds) if f != fold]
-        if not test:
-            continue
-        model = train([sentences[i] for i in train_idx], [labels[i] for i in train_idx])
-        for i, value in zip(test, model.predict([sentences[i] for i in test]), strict=True):
-            pred[i] = as_class(value)
-        print(f"  fold {fold + 1}/{k}: {len(test)} sentences", file=sys.stderr, flush=True)
-    return pred
 
 
 def pipeline_cross_validation(args: argparse.Namespace, sentences: Sequence[Any], gold: Sequence[int],
@@ -580,8 +544,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, help="score only the first N items of each set")
     parser.add_argument("--model", help="spaCy pipeline (default: newsgraph's default)")
     parser.add_argument("--folds", type=int, metavar="K",
-                        help="score the quad classes by K-fold cross-validation of "
-                             "newsgraph.extract.event_model.train (when it exists) instead of the pipeline")
+                        help="score the quad classes with the whole pipeline, K-fold cross-validated: each fold "
+                             "coded with an event model trained without it (slow: parses the training data)")
     parser.add_argument("--write", type=Path, help="write the figures into this Markdown file (section 'events')")
     parser.add_argument("--json", type=Path, help="write every figure as JSON to this file")
     parser.add_argument("--errors", type=Path, help="write each wrong record with gold and predicted events (JSONL)")
@@ -597,8 +561,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace, argv: Sequence[str], train: Callable[..., Any] | None = None
-        ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Load the sets, run newsgraph (and the trainer with ``--folds``), score: the figures and the error rows."""
     from newsgraph.nlp import default_model_name, load_pipeline
 
@@ -673,14 +636,7 @@ def run(args: argparse.Namespace, argv: Sequence[str], train: Callable[..., Any]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    train = None
-    if args.folds and False:  # pragma: no cover - the model-only path is kept for reference
-        train, note = load_trainer()
-        if train is None:
-            print(f"--folds {args.folds} is unavailable: {note}. The trained event model does not exist yet; "
-                  f"run without --folds to score the pipeline on the whole file.", file=sys.stderr)
-            return 2
-    result, errors = run(args, sys.argv[1:] if argv is None else list(argv), train)
+    result, errors = run(args, sys.argv[1:] if argv is None else list(argv))
     print(summary(result), *(plain_table(t) for t in tables(result)), sep="\n\n")
     if args.write:
         write_section(args.write, "events", markdown(result))
