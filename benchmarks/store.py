@@ -10,6 +10,9 @@
    (about 1.4 %), the rest are stored.
 3. ``newsgraph ingest --records`` loads the variants into a fresh store in a subprocess, timed; its peak
    resident memory is read from the kernel (``ru_maxrss`` of the child).
+4. The near-duplicate index alone, in this process afterwards: MinHash signatures per second over the first
+   2,000 variant texts, and the memory (``tracemalloc``) of an index holding the store's signatures, added one
+   at a time as an ingest adds them.
 
     python benchmarks/store.py [--articles 100000] [--data DIR] [--cache DIR] [--write docs/benchmarks.md]
 """
@@ -130,14 +133,59 @@ def write_variants(base: list[dict], n: int, path: Path, seed: int = 7) -> int:
     return path.stat().st_size
 
 
-# Runs the CLI in the child and reports the child's own peak resident memory (not the extraction's).
+# Runs the CLI in the child and reports the child's own peak resident memory (not the extraction's) and CPU time.
 _MEASURED = """
 import atexit, resource, sys
-atexit.register(lambda: print(f"maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr))
+def report():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"maxrss_kb={usage.ru_maxrss} cpu_s={usage.ru_utime + usage.ru_stime:.1f}", file=sys.stderr)
+atexit.register(report)
 from newsgraph.cli import app
 sys.argv = ["newsgraph", *sys.argv[1:]]
 app()
 """
+
+
+def near_index_figures(variants: Path, con) -> str:
+    """Signatures per second and index memory of :class:`NearDuplicateIndex` (one line of Markdown)."""
+    import tracemalloc
+
+    import numpy as np
+
+    from newsgraph.store.dedup import NearDuplicateIndex
+
+    texts = []
+    with open(variants, encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+            if len(texts) == 2000:
+                break
+    index = NearDuplicateIndex()
+    started = time.perf_counter()
+    signature = getattr(index, "signature_array", index.signature)  # (signature alone before there was one)
+    for text in texts:
+        signature(text)
+    rate = len(texts) / (time.perf_counter() - started)
+    chars = sum(map(len, texts)) / len(texts)
+    cursor = con.execute("SELECT article_id, signature FROM signatures")
+    keys, blocks = [], []
+    while rows := cursor.fetchmany(10_000):
+        keys.extend(r[0] for r in rows)
+        blocks.append(np.array([r[1] for r in rows], dtype=np.uint32))
+    if not keys:
+        return f"Near-duplicate signatures: {rate:,.0f}/s (texts of {chars:,.0f} characters on average)."
+    signatures = np.concatenate(blocks)
+    tracemalloc.start()
+    index = NearDuplicateIndex()
+    started = time.perf_counter()
+    for key, signature in zip(keys, signatures):
+        index.add(key, signature)
+    added = len(keys) / (time.perf_counter() - started)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (f"Near-duplicate index: {rate:,.0f} signatures/s (texts of {chars:,.0f} characters on average); "
+            f"holding the store's {len(keys):,} signatures it takes {held / 1e6:,.0f} MB (tracemalloc; "
+            f"{held / 1e6 * 100_000 / len(keys):,.0f} MB per 100,000), {added:,.0f} additions/s.")
 
 
 def main(argv=None) -> int:
@@ -174,14 +222,18 @@ def main(argv=None) -> int:
     if proc.returncode != 0 or not lines or not lines[-1].startswith("maxrss_kb="):
         print(proc.stderr[-3000:], file=sys.stderr)
         return 1
-    peak_mb = int(lines[-1].split("=")[1]) / 1024
+    measured = dict(part.split("=") for part in lines[-1].split())
+    peak_mb, cpu_s = int(measured["maxrss_kb"]) / 1024, float(measured["cpu_s"])
     print(lines[-2], file=sys.stderr)
 
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
+    tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("articles", "entities", "mentions", "quotes", "events", "places", "dates", "duplicates")}
+              for t in ("articles", "entities", "mentions", "quotes", "events", "places", "dates", "keyphrases",
+                        "phrase_df", "duplicates", "signatures") if t in tables}
+    near = near_index_figures(variants, con)
     con.close()
     store_mb = sum(p.stat().st_size for p in (db, db.with_name(db.name + ".wal")) if p.exists()) / 1e6
     rate = args.articles / seconds
@@ -190,11 +242,17 @@ def main(argv=None) -> int:
         f"pairs of {len(base_path.read_text('utf-8').splitlines()):,} PolNeAR and GeoWebNews records) into a fresh "
         "store, in one process:",
         "",
-        "| records | seconds | records/s | peak memory | store file |",
-        "|---:|---:|---:|---:|---:|",
-        f"| {args.articles:,} | {seconds:,.1f} | {rate:,.0f} | {peak_mb:,.0f} MB | {store_mb:,.0f} MB |",
+        "| records | seconds | records/s | CPU seconds | records per CPU second | peak memory | store file |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {args.articles:,} | {seconds:,.1f} | {rate:,.0f} | {cpu_s:,.1f} | {args.articles / cpu_s:,.0f} | "
+        f"{peak_mb:,.0f} MB | {store_mb:,.0f} MB |",
+        "",
+        "CPU seconds are the loading process's own (user + system, DuckDB's threads included): on a shared "
+        "machine they say more than the wall clock.",
         "",
         "Rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + ".",
+        "",
+        near,
         "",
         f"Command: `python benchmarks/store.py --articles {args.articles}` ({os.cpu_count()} cores).",
     ])

@@ -777,5 +777,341 @@ def _demo_store(records: list, console: Console, db: Optional[Path]) -> None:
 
 # ==== end of corpus store =========================================================================================
 
+# ==== corpus entities: `newsgraph entity` ==========================================================================
+
+
+def _entity_table(result: dict, why: bool, console: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    p = result["profile"]
+    console.print(f"[bold]{escape(p['name'])}[/]  {p['id']} · {p['type']} · {p['country'] or 'no country'}",
+                  highlight=False, soft_wrap=True)
+    console.print(f"first seen {p['first_seen'] or '?'} · last seen {p['last_seen'] or '?'} · "
+                  f"{p['n_articles']:,} articles · {p['n_mentions']:,} mentions · {p['quotes']:,} quotes · "
+                  f"events {p['events_as_source']:,} as source, {p['events_as_target']:,} as target",
+                  highlight=False, soft_wrap=True)
+    sections = (
+        ("aliases", ("name", "kind", "articles", "mentions", "first", "last"),
+         [(a["name"], a["kind"], f"{a['n_articles']:,}", f"{a['n_mentions']:,}", a["first_seen"] or "",
+           a["last_seen"] or "") for a in p["aliases"]]),
+        ("roles over time", ("role", "from", "to", "articles"),
+         [(r["role"], r["first_seen"] or "", r["last_seen"] or "", f"{r['n_articles']:,}") for r in p["roles"]]),
+        ("in the same articles", ("id", "name", "type", "articles"),
+         [(c["id"], c["name"], c["type"] or "", f"{c['n_articles']:,}") for c in p["co_occurring"]]),
+    )
+    for title, columns, rows in sections:
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left", show_edge=False)
+        for column in columns:
+            table.add_column(column, justify="right" if column in ("articles", "mentions") else "left")
+        for row in rows:
+            table.add_row(*(escape(str(v)) for v in row))
+        console.print(table)
+    if not why:
+        return
+    merged = [d for d in result["why"] if d["decision"] == "merged"]
+    apart = [d for d in result["why"] if d["decision"] != "merged"]
+    console.print("[bold]why[/]: names joined", highlight=False)
+    if not merged:
+        console.print("  none: every name it has is the same name, as written", highlight=False)
+    for d in merged:
+        arts = f" [articles: {', '.join(d['article_ids'])}]" if d["article_ids"] else ""
+        console.print(f"  + {escape(d['name'])!s} — {d['rule']}: {escape(d['evidence'] or '')}{escape(arts)}",
+                      highlight=False, soft_wrap=True)
+    console.print("[bold]why[/]: near misses kept apart", highlight=False)
+    if not apart:
+        console.print("  none", highlight=False)
+    for d in apart:
+        if d["corpus_entity"] == p["id"]:
+            who = f"{escape(d['name'])} ({d['corpus_entity']}) kept apart from {escape(d['other_name'] or '')} " \
+                  f"({d['other']})"
+        else:
+            who = f"{escape(d['name'])} ({d['corpus_entity']}) kept apart from this entity"
+        arts = f" [articles: {', '.join(d['article_ids'])}]" if d["article_ids"] else ""
+        console.print(f"  - {who} — {d['rule']}: {escape(d['evidence'] or '')}{escape(arts)}",
+                      highlight=False, soft_wrap=True)
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="A name as written in any article (case and accents aside), a "
+                                             "spelling of it, a surname, or a corpus entity id (C12).",
+                                        show_default=False)],
+    db: Annotated[Path, typer.Option(help="The store file (DuckDB).", dir_okay=False)] = DEFAULT_STORE,
+    fmt: Annotated[LookupFormat, typer.Option(
+        "--format", "-f", help="table, or json (the profile, or the candidates).", case_sensitive=False)
+    ] = LookupFormat.table,
+    why: Annotated[bool, typer.Option(
+        "--why", help="Also say which names were joined by which rule and evidence, and which near misses "
+                      "were kept apart by which guard.")] = False,
+    top: Annotated[int, typer.Option(min=1, help="How many co-occurring entities to list.")] = 10,
+) -> None:
+    """The profile of one corpus entity: its names, roles over time, article, quote and event counts, the
+    entities in the same articles, first and last seen.
+
+    A name several entities answer to lists them (with their ids) instead. Exit code 0 when a profile was
+    printed, 1 when no entity or several match, 2 for usage errors (no store at --db, not a store).
+    """
+    from .store import Store, StoreError
+    from .store.corpus_entities import lookup
+
+    if not db.exists():
+        raise _usage_error(f"no store at {db}: fill one with `newsgraph ingest SOURCE --db {db}`")
+    try:
+        with Store.open(db) as store:
+            result = lookup(store, name, top=top, why=why)
+    except StoreError as err:
+        raise _usage_error(str(err)) from None
+    if result["status"] != "found":
+        result["hint"] = (f"no corpus entity is named {name!r}" if result["status"] == "none" else
+                          "several entities match: ask for one by its full name or by its id "
+                          f"(newsgraph entity {result['candidates'][0]['id']} --db {db})")
+    if fmt is LookupFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        raise typer.Exit(EXIT_OK if result["status"] == "found" else EXIT_FAILED_ITEMS)
+    console = Console()
+    if result["status"] == "found":
+        _entity_table(result, why, console)
+        raise typer.Exit(EXIT_OK)
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(f"newsgraph: {escape(result['hint'])}", highlight=False, soft_wrap=True)
+    if result["candidates"]:
+        table = Table(show_edge=False)
+        for column in ("id", "name", "type", "country", "articles", "first", "last"):
+            table.add_column(column, justify="right" if column == "articles" else "left")
+        for c in result["candidates"]:
+            table.add_row(c["id"], escape(c["name"]), c["type"] or "", c["country"] or "", f"{c['n_articles']:,}",
+                          c["first_seen"] or "", c["last_seen"] or "")
+        console.print(table)
+    raise typer.Exit(EXIT_FAILED_ITEMS)
+
+# ==== end of corpus entities =======================================================================================
+
+# ==== corpus queries and exports: `newsgraph quotes`, `events`, `search`, `export` =================================
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    gkg = "gkg"
+    polecat = "polecat"
+
+
+_QUERY_DB_HELP = "The store file (DuckDB) to read."
+_FORMAT_HELP = "table, or json (one JSON object per line) [default: table on a terminal, json when piped]."
+
+
+@contextmanager
+def _query_store(db: Path) -> Iterator:
+    """The store at ``db``, read-only (migrated first when it is older); exits 2 when it is missing or not
+    usable."""
+    from .store import Store, StoreError
+
+    if not db.exists():
+        raise _usage_error(f"no store at {db}: build one with `newsgraph ingest SOURCE --db {db}`")
+    try:
+        try:
+            store = Store.open(db, read_only=True, memory_limit=None)
+        except StoreError as err:
+            if "open it for writing" not in str(err):
+                raise
+            with Store.open(db):  # migrates (and indexes what the search index lacks)
+                pass
+            store = Store.open(db, read_only=True, memory_limit=None)
+    except StoreError as err:
+        raise _usage_error(str(err)) from None
+    with store:
+        yield store
+
+
+def _short(text, width: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def _emit(page, fmt: Optional[QueryFormat], what: str, columns: list[tuple[str, str]], row_cells) -> None:
+    """Print a page of rows as a table (terminal) or JSON lines, and the count to stderr."""
+    console = Console()
+    stderr = Console(stderr=True)
+    if fmt is None:
+        fmt = QueryFormat.table if console.is_terminal else QueryFormat.json
+    first = page.offset + 1 if page.rows else 0
+    summary = f"newsgraph: {what} {first:,}–{page.offset + len(page.rows):,} of {page.total:,}"
+    if page.total > page.offset + len(page.rows):
+        summary += f" (next: --offset {page.offset + len(page.rows)})"
+    try:
+        if fmt is QueryFormat.json:
+            for row in page.rows:
+                sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False, default=str) + "\n")
+            sys.stdout.flush()
+        else:
+            from rich.markup import escape
+            from rich.table import Table
+
+            table = Table(show_edge=False, show_lines=False)
+            for name, style in columns:
+                table.add_column(name, no_wrap=style == "nowrap", overflow="fold",
+                                 justify="right" if style == "right" else "left")
+            for row in page.rows:
+                table.add_row(*(escape(str(c)) for c in row_cells(row)))
+            if page.rows:
+                console.print(table)
+    except BrokenPipeError:  # `newsgraph quotes ... | head`
+        sys.stderr.close()
+        raise typer.Exit(EXIT_OK) from None
+    stderr.print(summary, highlight=False, soft_wrap=True)
+
+
+def _query(run):
+    from .store.queries import QueryError
+
+    try:
+        return run()
+    except QueryError as err:
+        raise _usage_error(str(err)) from None
+
+
+_LIMIT = Annotated[int, typer.Option(min=0, help="Rows per page.")]
+_OFFSET = Annotated[int, typer.Option(min=0, help="Rows to skip (the next page: --offset LIMIT).")]
+_SINCE = Annotated[Optional[str], typer.Option(help="From this date on (YYYY-MM-DD, YYYY-MM or YYYY).",
+                                               show_default=False)]
+_UNTIL = Annotated[Optional[str], typer.Option(help="Up to this date, inclusive.", show_default=False)]
+_FMT = Annotated[Optional[QueryFormat], typer.Option("--format", "-f", help=_FORMAT_HELP, case_sensitive=False,
+                                                     show_default=False)]
+_QDB = Annotated[Path, typer.Option(help=_QUERY_DB_HELP, dir_okay=False)]
+
+
+@app.command("quotes")
+def quotes_command(
+    speaker: Annotated[Optional[str], typer.Option(
+        help="Who said it: a name (a surname alone matches) or the speaker as written (\"officials\").",
+        show_default=False)] = None,
+    about: Annotated[Optional[str], typer.Option(
+        help="Quotes whose content or article mentions this entity or phrase.", show_default=False)] = None,
+    since: _SINCE = None,
+    until: _UNTIL = None,
+    kind: Annotated[Optional[str], typer.Option(help="direct, indirect or mixed.", show_default=False)] = None,
+    search: Annotated[Optional[str], typer.Option(
+        help="Words that must all be in the quote (a \"phrase\" as written).", show_default=False)] = None,
+    db: _QDB = DEFAULT_STORE,
+    fmt: _FMT = None,
+    limit: _LIMIT = 50,
+    offset: _OFFSET = 0,
+) -> None:
+    """Quotes in the corpus store, newest article first.
+
+    Exit code 0 (also when nothing matches), 2 for usage errors (a bad date or kind, a missing or unusable
+    store).
+    """
+    from .store.queries import quotes
+
+    with _query_store(db) as store:
+        page = _query(lambda: quotes(store, speaker=speaker, about=about, since=since, until=until, kind=kind,
+                                     search=search, limit=limit, offset=offset))
+        _emit(page, fmt, "quotes", [("date", "nowrap"), ("speaker", ""), ("kind", "nowrap"), ("quote", ""),
+                                    ("article", "nowrap")],
+              lambda q: ((q.published or "")[:10], q.speaker_name or q.speaker or "", q.kind,
+                         _short(q.content, 160), q.article_id))
+
+
+@app.command("events")
+def events_command(
+    source: Annotated[Optional[str], typer.Option(
+        help="Who did it: an actor's name, a country code (TUR) or a country name.", show_default=False)] = None,
+    target: Annotated[Optional[str], typer.Option(help="To whom (as --source).", show_default=False)] = None,
+    type: Annotated[Optional[str], typer.Option(
+        "--type", help="A PLOVER type (ASSAULT, PROTEST, ...) or a CAMEO root code (19).", show_default=False)
+    ] = None,
+    since: _SINCE = None,
+    until: _UNTIL = None,
+    sentences: Annotated[bool, typer.Option(
+        "--sentences", help="Also give each event's sentence (read from the texts: slower).")] = False,
+    db: _QDB = DEFAULT_STORE,
+    fmt: _FMT = None,
+    limit: _LIMIT = 50,
+    offset: _OFFSET = 0,
+) -> None:
+    """Events in the corpus store, newest first (by the event's date, else the article's).
+
+    Exit code 0 (also when nothing matches), 2 for usage errors (a bad date, a missing or unusable store).
+    """
+    from .store.queries import events
+
+    def actor(a) -> str:
+        who = a.name or a.text or ""
+        code = "".join(part for part in (a.country, a.sector) if part)
+        return f"{who} [{code}]" if code and who else who or (f"[{code}]" if code else "")
+
+    with _query_store(db) as store:
+        page = _query(lambda: events(store, source=source, target=target, type=type, since=since, until=until,
+                                     limit=limit, offset=offset, sentences=sentences))
+        columns = [("date", "nowrap"), ("type", "nowrap"), ("source", ""), ("trigger", ""), ("target", ""),
+                   ("place", ""), ("article", "nowrap")]
+        if sentences:
+            columns.append(("sentence", ""))
+        _emit(page, fmt, "events", columns,
+              lambda e: ((e.date or "")[:10], e.type + (f" ({e.mode})" if e.mode else ""), actor(e.source),
+                         e.trigger or "", actor(e.target), e.place or "", e.article_id)
+              + ((_short(e.sentence, 160),) if sentences else ()))
+
+
+@app.command("search")
+def search_command(
+    text: Annotated[str, typer.Argument(help="Words that must all occur (a \"phrase\" as written).",
+                                        show_default=False)],
+    db: _QDB = DEFAULT_STORE,
+    fmt: _FMT = None,
+    limit: _LIMIT = 20,
+    offset: _OFFSET = 0,
+) -> None:
+    """Full-text search of the corpus store's titles, texts and quotes, best match first.
+
+    Exit code 0 (also when nothing matches), 2 for usage errors (a missing or unusable store).
+    """
+    from .store.queries import search
+
+    with _query_store(db) as store:
+        page = _query(lambda: search(store, text, limit=limit, offset=offset))
+        _emit(page, fmt, "articles", [("score", "right"), ("date", "nowrap"), ("title", ""), ("passage", ""),
+                                      ("article", "nowrap")],
+              lambda h: (f"{h.score:.2f}", (h.published or "")[:10], _short(h.title, 60), _short(h.snippet, 160),
+                         h.article_id))
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="jsonl: the full records; parquet: one file per table in the --output folder; "
+                               "gkg: a GDELT GKG 2.1-style table; polecat: a POLECAT-style event table "
+                               "(docs/exports.md).", case_sensitive=False, show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (a folder for parquet).",
+                                         show_default=False)],
+    db: _QDB = DEFAULT_STORE,
+) -> None:
+    """Export the corpus store: records, tables, GDELT GKG or POLECAT.
+
+    Exit code 0 when written, 2 for usage errors (a missing or unusable store, an unwritable output).
+    """
+    from .store.exports import ExportError, export
+
+    with _query_store(db) as store:
+        try:
+            n = export(store, fmt.value, output)
+        except ExportError as err:
+            raise _usage_error(str(err)) from None
+    unit = {"jsonl": "records", "parquet": "table rows", "gkg": "documents", "polecat": "events"}[fmt.value]
+    Console(stderr=True).print(f"newsgraph: {n:,} {unit} written to {output}", highlight=False, soft_wrap=True)
+
+# ==== end of corpus queries and exports ============================================================================
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -139,9 +139,20 @@ def index():
 
 
 def test_syndicated_copy_is_found(index):
-    hits = index.query(index.signature(SYNDICATED))
+    # The copy's shingle sets have an exact Jaccard similarity of 0.805, right at the default threshold, and a
+    # 128-permutation estimate has a standard deviation of about 0.035: whether it lands above 0.8 depends on the
+    # seed (about half of all seeds), so the copy is looked up at 0.7 and the estimate checked against the truth.
+    from newsgraph.store.dedup import _shingle_hashes
+
+    a, b = set(_shingle_hashes(STORY).tolist()), set(_shingle_hashes(SYNDICATED).tolist())
+    exact = len(a & b) / len(a | b)
+    assert 0.78 < exact < 0.83
+    lenient = NearDuplicateIndex(threshold=0.7)
+    lenient.add("original", index.signature(STORY))
+    lenient.add("follow-up", index.signature(SAME_TOPIC))
+    hits = lenient.query(index.signature(SYNDICATED))
     assert hits and hits[0][0] == "original"
-    assert hits[0][1] >= 0.8
+    assert abs(hits[0][1] - exact) < 0.1
     assert "follow-up" not in dict(hits)
 
 
@@ -205,3 +216,28 @@ def test_estimate_of_a_signature_with_itself_is_one(text):
 @settings(max_examples=100, deadline=None)
 def test_signatures_are_deterministic(text):
     assert NearDuplicateIndex().signature(text) == NearDuplicateIndex().signature(text)
+
+
+def test_a_store_recomputes_signatures_of_another_scheme(tmp_path):
+    # signatures computed by an older hashing (or before the store named its scheme) are recomputed on first use
+    from newsgraph.store import Store
+    from newsgraph.store.dedup import SIGNATURE_SCHEME
+    from newsgraph.record import ArticleRecord
+
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as store:
+        store.add([ArticleRecord(id="original", text=STORY, url="https://a.example/1"),
+                   ArticleRecord(id="follow-up", text=SAME_TOPIC, url="https://a.example/2")])
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'signature_scheme'").fetchone() == (
+            f"{SIGNATURE_SCHEME}/128",)
+        store.con.execute("UPDATE signatures SET signature = [1, 2, 3]")
+        store.con.execute("DELETE FROM meta WHERE key = 'signature_scheme'")
+    copy = ArticleRecord(id="copy", text=STORY + " Sign up for our newsletter.", url="https://b.example/1")
+    with Store.open(path, read_only=True) as store:  # computed in memory, nothing written
+        assert store.classify([copy])[0][:2] == ("near", "original")
+        assert store.con.execute("SELECT count(*) FROM meta WHERE key = 'signature_scheme'").fetchone()[0] == 0
+    with Store.open(path) as store:
+        assert store.add([copy]).duplicates == 1
+        stored = dict(store.con.execute("SELECT article_id, signature FROM signatures").fetchall())
+        assert stored == {"original": NearDuplicateIndex().signature(STORY),
+                          "follow-up": NearDuplicateIndex().signature(SAME_TOPIC)}

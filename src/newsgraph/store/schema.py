@@ -36,7 +36,7 @@ from typing import Callable
 import duckdb
 
 #: The version a store has once every migration ran.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 TABLES = ("meta", "articles", "entities", "mentions", "quotes", "events", "places", "dates", "keyphrases",
           "duplicates", "signatures", "failures")
@@ -127,8 +127,74 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE signatures (article_id VARCHAR NOT NULL, signature UBIGINT[] NOT NULL)")
 
 
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Corpus entities (:mod:`newsgraph.store.corpus_entities`): one row per real person, organization or place
+    across articles (``key``: ``country:ISO``, ``geo:ID``, ``norp:ISO`` for the coded ones); its names
+    (``kind`` ``name`` or ``acronym``; ``key`` as written, ``name_key`` under the spelling rules, for persons);
+    its roles over time; and the decisions (``merged`` / ``kept apart``, with rule, evidence and articles).
+    Existing article entities keep ``corpus_entity`` null until the next :func:`resolve` links them."""
+    con.execute("""
+        CREATE TABLE corpus_entities (
+            id VARCHAR NOT NULL, name VARCHAR NOT NULL, type VARCHAR, country VARCHAR, key VARCHAR,
+            geonameid BIGINT, first_seen DATE, last_seen DATE, n_articles INTEGER, n_mentions INTEGER,
+            updated_at TIMESTAMP
+        )""")
+    con.execute("""
+        CREATE TABLE corpus_aliases (
+            corpus_entity VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, key VARCHAR,
+            name_key VARCHAR, n_articles INTEGER, n_mentions INTEGER, first_seen DATE, last_seen DATE
+        )""")
+    con.execute("""
+        CREATE TABLE corpus_roles (
+            corpus_entity VARCHAR NOT NULL, role VARCHAR NOT NULL, first_seen DATE, last_seen DATE,
+            n_articles INTEGER
+        )""")
+    con.execute("""
+        CREATE TABLE corpus_merges (
+            corpus_entity VARCHAR NOT NULL, decision VARCHAR NOT NULL, name VARCHAR, other VARCHAR,
+            other_name VARCHAR, rule VARCHAR, evidence VARCHAR, article_ids VARCHAR[], score DOUBLE,
+            decided_at TIMESTAMP
+        )""")
+
+
+def _v4(con: duckdb.DuckDBPyConnection) -> None:
+    """Keyphrases with corpus statistics: ``phrase_df`` holds, per phrase key (lowercase, single spaces:
+    :func:`newsgraph.extract.keyphrases.phrase_key`), ``df``, the number of stored articles with a keyphrase
+    under that key, kept up to date as articles are added; ``keyphrases.corpus_rank`` is a phrase's position
+    after the record's phrases were re-ranked with those frequencies (TF-IDF-like,
+    :func:`newsgraph.extract.keyphrases.rerank`) when it was stored; null for articles stored before. The
+    frequencies of the articles already stored are counted here."""
+    con.execute("CREATE TABLE phrase_df (phrase_key VARCHAR PRIMARY KEY, df INTEGER NOT NULL)")
+    con.execute("ALTER TABLE keyphrases ADD COLUMN corpus_rank INTEGER")
+    counts: dict[str, int] = {}
+    cursor = con.execute("SELECT article_id, list(phrase) FROM keyphrases GROUP BY article_id")
+    while rows := cursor.fetchmany(10_000):
+        for _, phrases in rows:
+            # phrase_key as it is written today (a migration must not change with later code)
+            for key in {" ".join(p.lower().split()) for p in phrases if p}:
+                counts[key] = counts.get(key, 0) + 1
+    if counts:
+        con.execute("INSERT INTO phrase_df SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])",
+                    [list(counts), list(counts.values())])
+
+
+def _v5(con: duckdb.DuckDBPyConnection) -> None:
+    """The full-text search index (:mod:`newsgraph.store.queries`): ``search_postings``, one row per (index
+    term, article): ``term`` (a 64-bit hash of the normalized, stemmed word), ``tf`` and ``title_tf`` (its
+    counts in the text and the title), ``pos`` (its word positions; title words from ``2**30``) and ``quotes``
+    (the ``idx`` of the article's quotes holding it); ``search_docs``, one row per indexed article: its length
+    in terms and its opening (``lede``). Filled as articles are added; the articles already stored are indexed
+    here."""
+    from .queries import backfill_index
+
+    con.execute("""CREATE TABLE search_postings (term BIGINT NOT NULL, article_id VARCHAR NOT NULL, tf INTEGER,
+                   title_tf INTEGER, pos INTEGER[], quotes INTEGER[])""")
+    con.execute("CREATE TABLE search_docs (article_id VARCHAR NOT NULL, n_terms INTEGER NOT NULL, lede VARCHAR)")
+    backfill_index(con)
+
+
 #: Migration ``i`` (0-based) brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

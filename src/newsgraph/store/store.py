@@ -18,7 +18,15 @@ run, because adding is idempotent:
 
 Duplicate detection uses :mod:`newsgraph.store.dedup` (``canonical_url`` and ``NearDuplicateIndex``) when it
 is importable; without it URLs are compared as written (scheme and host in lower case, fragment dropped) and
-there is no near-duplicate detection.
+there is no near-duplicate detection. The stored signatures carry the name of the scheme that computed them
+(``signature_scheme`` in ``meta``); a store whose signatures were computed another way (or before schemes were
+named) recomputes them the first time it needs the index.
+
+Keyphrases get corpus statistics as articles are added: each new record's phrases are re-ranked with
+:func:`newsgraph.extract.keyphrases.rerank` against the document frequencies of the articles stored before it
+(``phrase_df``, kept up to date in the same transaction; articles earlier in the same batch count, so the result
+does not depend on batch boundaries). ``keyphrases.rank`` keeps the extractor's order and ``corpus_rank`` the
+re-ranked one: :meth:`Store.keyphrases` returns either, :meth:`Store.record` the record exactly as it was added.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ import duckdb
 from ..ingest.article import Article, Failure
 from ..record import ArticleRecord, text_id
 from .records import record_from_json
+from . import queries as _search_index  # the search index filled at ingest
 from .schema import SCHEMA_VERSION, TABLES, migrate, now, version_of
 
 try:  # written separately; the store works (without near duplicates) until it is there
@@ -182,7 +191,7 @@ _COLUMNS: dict[str, list[tuple[str, str]]] = {
                ("feature", "VARCHAR")],
     "dates": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("start_char", "INTEGER"), ("end_char", "INTEGER"),
               ("text", "VARCHAR"), ("type", "VARCHAR"), ("value", "VARCHAR")],
-    "keyphrases": [("article_id", "VARCHAR"), ("rank", "INTEGER"), ("phrase", "VARCHAR")],
+    "keyphrases": [("article_id", "VARCHAR"), ("rank", "INTEGER"), ("phrase", "VARCHAR"), ("corpus_rank", "INTEGER")],
     "duplicates": [("article_id", "VARCHAR"), ("original_id", "VARCHAR"), ("kind", "VARCHAR"), ("score", "DOUBLE"),
                    ("url", "VARCHAR"), ("canonical_url", "VARCHAR"), ("title", "VARCHAR"), ("published", "VARCHAR"),
                    ("source", "VARCHAR"), ("text_hash", "VARCHAR"), ("item", "VARCHAR"), ("seen_at", "TIMESTAMP")],
@@ -250,8 +259,6 @@ def _annotation_rows(record: ArticleRecord, rows: dict[str, list[tuple]]) -> Non
                                p.lat, p.lon, p.feature))
     for i, d in enumerate(record.dates):
         rows["dates"].append((aid, i, *_span_cols(d.mention), d.type, d.value))
-    for i, k in enumerate(record.keyphrases):
-        rows["keyphrases"].append((aid, i, k))
 
 
 @dataclass
@@ -286,6 +293,54 @@ class _Index:
         self.by_hash[known.text_hash].append(known)
 
 
+def _phrase_key(phrase: str) -> str:
+    from ..extract.keyphrases import phrase_key  # imports spaCy: only once some record has keyphrases
+
+    return phrase_key(phrase)
+
+
+class _CorpusPhrases:
+    """The keyphrase step of one batch: document frequencies of the batch's phrase keys (read once), the
+    records' phrases re-ranked against them (articles earlier in the batch counting), and the frequencies the
+    batch adds (written in the batch's transaction)."""
+
+    def __init__(self, store: "Store", records: list[ArticleRecord]):
+        self.store = store
+        self.added: dict[str, int] = {}
+        self.articles = 0
+        wanted = [k for r in records for k in r.keyphrases if k]
+        self.known = store.phrase_df(wanted) if wanted else {}
+        self.n_docs = 0
+        if wanted:
+            if store._n_articles is None:
+                store._n_articles = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            self.n_docs = store._n_articles
+
+    def add(self, article_id: str, phrases: list[str], rows: list[tuple]) -> None:
+        """Keyphrase rows of a new article (extractor's rank and corpus rank), and count its phrase keys."""
+        if not phrases:
+            return
+        from ..extract.keyphrases import phrase_key, rerank
+
+        keys = {p: phrase_key(p) for p in phrases if p}
+        df = {k: self.known.get(k, 0) + self.added.get(k, 0) for k in keys.values()}
+        slots: dict[str, list[int]] = {}
+        for position, phrase in enumerate(rerank(list(phrases), df, self.n_docs + self.articles)):
+            slots.setdefault(phrase, []).append(position)
+        for rank, phrase in enumerate(phrases):
+            rows.append((article_id, rank, phrase, slots[phrase].pop(0)))
+        for key in set(keys.values()):
+            self.added[key] = self.added.get(key, 0) + 1
+        self.articles += 1
+
+    def write(self) -> None:
+        if self.added:
+            self.store.con.execute("""
+                INSERT INTO phrase_df SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])
+                ON CONFLICT (phrase_key) DO UPDATE SET df = phrase_df.df + excluded.df""",
+                [list(self.added), list(self.added.values())])
+
+
 class Store:
     """A corpus store in one DuckDB file. Open it with :meth:`open` (a context manager)."""
 
@@ -301,7 +356,8 @@ class Store:
         self._buffer: list[_Pending] = []
         self._buffer_since = 0.0
         self._near = None  # the NearDuplicateIndex, built on first need
-        self._signatures: dict[str, list[int]] = {}  # text hash -> signature computed ahead of a flush
+        self._signatures: dict[str, Any] = {}  # text hash -> signature (uint32 array) computed ahead of a flush
+        self._n_articles: int | None = None  # articles committed, counted once and then kept up to date
         self._open_failures = bool(con.execute("SELECT count(*) FROM failures WHERE NOT resolved").fetchone()[0])
 
     # --- opening and closing -----------------------------------------------------------------------------------
@@ -389,13 +445,38 @@ class Store:
         return out
 
     def record(self, article_id: str) -> ArticleRecord:
-        """The stored article's record, exactly as it was added; KeyError when there is none."""
+        """The stored article's record, exactly as it was added (its keyphrases in the extractor's order: a record
+        read back equals the one written, and the corpus order is a snapshot of the corpus at the time it was
+        stored, not a property of the article); KeyError when there is none. :meth:`keyphrases` gives the
+        corpus-ranked order."""
         row = self.con.execute("SELECT text, record FROM articles WHERE id = ?", [article_id]).fetchone()
         if row is None:
             raise KeyError(article_id)
         obj = json.loads(row[1])
         obj["text"] = row[0]
         return record_from_json(obj)
+
+    def keyphrases(self, article_id: str, *, order: str = "corpus") -> list[str]:
+        """A stored article's keyphrases, best first: ``order="corpus"`` re-ranked with the document frequencies
+        of the articles stored before it (see :func:`newsgraph.extract.keyphrases.rerank`; the extractor's
+        order for articles stored before the store kept them), ``"extracted"`` as the extractor wrote them.
+        KeyError when the article is not stored."""
+        if order not in ("corpus", "extracted"):
+            raise ValueError(f"order must be 'corpus' or 'extracted', not {order!r}")
+        if article_id not in self:
+            raise KeyError(article_id)
+        sort = "coalesce(corpus_rank, rank), rank" if order == "corpus" else "rank"
+        return [row[0] for row in self.con.execute(
+            f"SELECT phrase FROM keyphrases WHERE article_id = ? ORDER BY {sort}", [article_id]).fetchall()]
+
+    def phrase_df(self, phrases: Iterable[str]) -> dict[str, int]:
+        """Document frequencies (stored articles with a keyphrase under that key) of the phrase keys of these
+        phrases (:func:`newsgraph.extract.keyphrases.phrase_key`); keys no article has are left out."""
+        keys = sorted({_phrase_key(p) for p in phrases if p})
+        if not keys:
+            return {}
+        return dict(self.con.execute("SELECT phrase_key, df FROM phrase_df WHERE phrase_key IN "
+                                     "(SELECT unnest($1::VARCHAR[]))", [keys]).fetchall())
 
     def failures(self, *, unresolved: bool = True) -> list[FailureRow]:
         where = "WHERE NOT resolved" if unresolved else ""
@@ -434,25 +515,44 @@ class Store:
         use from the stored signatures, computing those the store lacks (articles stored before it had them)."""
         if self._near is not None or _dedup is None:
             return self._near
+        import numpy as np
+
         index = _dedup.NearDuplicateIndex(threshold=self.near_threshold)
-        for article_id, signature in self.con.execute("SELECT article_id, signature FROM signatures").fetchall():
-            index.add(article_id, [int(v) for v in signature])
-        missing = self.con.execute("""SELECT a.id, a.text FROM articles a ANTI JOIN signatures s
-                                      ON s.article_id = a.id""").fetchall()
-        if missing and not self.read_only:
-            rows = []
-            for article_id, text in missing:
-                signature = list(index.signature(text))
-                index.add(article_id, signature)
-                rows.append((article_id, signature))
-            self._transaction(lambda: self._insert("signatures", rows))
+        scheme = f"{_dedup.SIGNATURE_SCHEME}/{index.num_perm}"
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'signature_scheme'").fetchone()
+        current = row is not None and row[0] == scheme  # no row: signatures from before schemes were named
+        if current:  # in chunks: a whole store's signatures as Python lists would take gigabytes
+            cursor = self.con.execute("SELECT article_id, signature FROM signatures")
+            while rows := cursor.fetchmany(10_000):
+                index.add_many([r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.uint32))
+        elif not self.read_only:
+            def restart() -> None:
+                self.con.execute("DELETE FROM signatures")
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('signature_scheme', ?)", [scheme])
+
+            self._transaction(restart)
+            current = True
+        if current:
+            query = "SELECT a.id FROM articles a ANTI JOIN signatures s ON s.article_id = a.id ORDER BY a.id"
+        else:  # read-only with signatures of another scheme: computed here, kept in memory only
+            query = "SELECT id FROM articles ORDER BY id"
+        missing = [r[0] for r in self.con.execute(query).fetchall()]
+        for start in range(0, len(missing), 2000):  # texts in chunks; each chunk committed on its own
+            texts = self.con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))",
+                                     [missing[start:start + 2000]]).fetchall()
+            signatures = [index.signature_array(text) for _, text in texts]
+            if texts:
+                index.add_many([t[0] for t in texts], np.stack(signatures))
+            if texts and not self.read_only:
+                rows = [(t[0], s.tolist()) for t, s in zip(texts, signatures)]
+                self._transaction(lambda: self._insert("signatures", rows))
         self._near = index
         return index
 
-    def _signature(self, text: str, thash: str) -> list[int]:
+    def _signature(self, text: str, thash: str):
         signature = self._signatures.pop(thash, None)
         if signature is None:
-            signature = list(self._near.signature(text))
+            signature = self._near.signature_array(text)
         return signature
 
     @staticmethod
@@ -481,8 +581,8 @@ class Store:
         if near is not None:
             signature = self._signatures.get(thash)
             if signature is None:
-                signature = list(near.signature(text))
-                if len(self._signatures) > 10_000:
+                signature = near.signature_array(text)
+                if len(self._signatures) > 10_000:  # about 6 MB of uint32 arrays at most
                     self._signatures.clear()
                 self._signatures[thash] = signature
             best = None
@@ -561,6 +661,10 @@ class Store:
         index = self._lookup([k[0] for k in keys.values()], [k[1] for k in keys.values() if k[1]],
                              [k[2] for k in keys.values()])
 
+        phrases = _CorpusPhrases(self, [p.item for p in candidates if isinstance(p.item, ArticleRecord)])
+        search_postings: list[tuple] = []  # search index rows (newsgraph.store.queries)
+        search_docs: list[tuple] = []
+
         def fail(pending: _Pending, reason: str) -> None:
             name = pending.name or getattr(pending.item, "item", None) or getattr(pending.item, "id", None) or "?"
             failures[failure_key(name)] = (name, reason, pending.mode)
@@ -591,9 +695,15 @@ class Store:
                 if ident != result.id:  # a record always carries its id; keep the stored one consistent
                     result.id = ident
                 _annotation_rows(result, rows)
+                phrases.add(ident, result.keyphrases, rows["keyphrases"])
+                # ---- search index (newsgraph.store.queries): the new article's postings -------------------------
+                doc_postings, doc = _search_index.record_index_rows(result, ident)
+                search_postings.extend(doc_postings)
+                search_docs.append(doc)
+                # ---- end of search index ------------------------------------------------------------------------
                 if self._near is not None:
                     signature = self._signature(result.text, thash)
-                    rows["signatures"].append((ident, signature))
+                    rows["signatures"].append((ident, signature.tolist()))
                     self._near.add(ident, signature)
                 index.put(_Known(ident, curl, thash, ident, "article", None))
                 stats.added += 1
@@ -613,6 +723,8 @@ class Store:
         def work() -> None:
             for table, table_rows in rows.items():
                 self._insert(table, table_rows)
+            phrases.write()
+            _search_index.insert_index(self.con, search_postings, search_docs)  # search index
             if failures:
                 values = [(source, locator, name, reason, stamp, stamp, 1, False, None, mode)
                           for (source, locator), (name, reason, mode) in failures.items()]
@@ -639,7 +751,16 @@ class Store:
                     stats.resolved += count[0] if count else 0
 
         self._transaction(work)
+        if self._n_articles is not None:
+            self._n_articles += stats.added
         if failures:
             self._open_failures = True
         self.stats = self.stats + stats
+        # ---- corpus entities hook (newsgraph.store.corpus_entities): link the new articles' entities to ------
+        # corpus entities, in a transaction of its own; what a crash leaves unlinked is linked by the next batch.
+        if stats.added and getattr(self, "resolve_entities", True):
+            from .corpus_entities import resolve
+
+            resolve(self)
+        # ---- end of corpus entities hook ---------------------------------------------------------------------
         return stats

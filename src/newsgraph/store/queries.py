@@ -1,0 +1,654 @@
+"""Querying a corpus store: quotes, events and full-text search, with totals for pagination.
+
+    from newsgraph.store import Store
+    from newsgraph.store.queries import quotes, events, search
+
+    with Store.open("newsgraph.duckdb", read_only=True) as store:
+        page = quotes(store, speaker="Ruiz", since="2025-01-01", limit=20)
+        page.total, [q.content for q in page.rows]
+        hits = search(store, "drone strike")
+
+Every function returns a :class:`Page`: ``rows`` (dataclasses with ``to_json()``) and ``total``, the number of
+rows the filters match (``limit``/``offset`` select a page of them). Orders are stable: quotes and events by
+date (newest first), then article id and position; search hits by score, then date, then article id.
+
+Names (speakers, actors, entities) are compared without case, accents or surrounding spaces, and a person's
+surname alone matches the full name ("Ruiz" finds "Ana Ruiz"; "Ana" does not).
+
+Full-text search reads the store's own inverted index (``search_postings``, ``search_docs``; filled by
+:meth:`Store.add` through :func:`index_rows`, and for stores that predate it by the schema migration), not
+DuckDB's FTS extension, which would download itself at run time. Terms are words (Unicode ``\\w+``) in lower
+case with accents removed and a light plural stemmer (``strikes`` → ``strike``, ``countries`` → ``country``);
+common English words are not indexed. A query's words must all occur (AND); a ``"quoted phrase"`` must occur
+as written (checked against the text). Ranking is BM25 over the title (counted three times) and the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Iterable, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..record import ArticleRecord
+    from .store import Store
+
+# --- the search index: terms -------------------------------------------------------------------------------------
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves s t
+""".split())
+
+_WORD = re.compile(r"\w+")
+_KEEP = frozenset({"news", "always", "perhaps", "whereas", "series", "species", "means", "headquarters"})
+_BM25_K1, _BM25_B, _TITLE_WEIGHT = 1.2, 0.75, 3
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def normalize(text: str) -> str:
+    """Lower case without accents (``Erdoğan`` → ``erdogan``)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def stem(word: str) -> str:
+    """A light plural stemmer (Harman's S-stemmer, words of up to three letters and a few others kept)."""
+    if len(word) <= 3 or word in _KEEP or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith(("us", "ss", "is")):
+        return word
+    return word[:-1]
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of a text, stop words included, unstemmed."""
+    return _WORD.findall(normalize(text))
+
+
+_TERMS: dict[str, str | None] = {}
+
+
+def _term(word: str) -> str | None:
+    """The index term of a normalized word; None for a stop word."""
+    term = _TERMS.get(word, "")
+    if term == "":
+        term = None if word in STOPWORDS else stem(word)
+        if len(_TERMS) > 200_000:
+            _TERMS.clear()
+        _TERMS[word] = term
+    return term
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order (stop words dropped, plurals stemmed)."""
+    return [t for t in map(_term, words(text)) if t is not None]
+
+
+_KEYS: dict[str, int] = {}
+
+
+def term_key(term: str) -> int:
+    """The 64-bit key a term is stored under (stable across runs and machines)."""
+    key = _KEYS.get(term)
+    if key is None:
+        key = int.from_bytes(hashlib.blake2b(term.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                             "little", signed=True)
+        if len(_KEYS) > 200_000:
+            _KEYS.clear()
+        _KEYS[term] = key
+    return key
+
+
+#: Title words are stored at this position plus their ordinal, so that they never neighbour the text's.
+TITLE_BASE = 1 << 30
+LEDE_CHARS = 300
+
+
+def _positions(text: str, base: int = 0) -> dict[str, list[int]]:
+    """Index term → the ordinals (among all words, stop words counted) it occurs at."""
+    out: dict[str, list[int]] = {}
+    for i, t in enumerate(map(_term, words(text)), base):
+        if t is not None:
+            found = out.get(t)
+            if found is None:
+                out[t] = [i]
+            else:
+                found.append(i)
+    return out
+
+
+def index_rows(article_id: str, title: str | None, text: str,
+               quote_texts: Iterable[str] = ()) -> tuple[list[tuple], tuple[str, int, str]]:
+    """One article's postings ``(term key, article id, tf in the text, tf in the title, positions, quote
+    indexes)`` (positions and quote indexes as space-separated numbers, the form :func:`insert_index` takes)
+    and its ``search_docs`` row ``(article id, length in terms, lede)``."""
+    in_text = _positions(text)
+    in_title = _positions(title, TITLE_BASE) if title else {}
+    in_quotes: dict[str, list[str]] = {}
+    for i, content in enumerate(quote_texts):
+        for t in dict.fromkeys(terms(content)):
+            in_quotes.setdefault(t, []).append(str(i))
+    rows = []
+    length = 0
+    for t in in_text.keys() | in_title.keys():
+        pos = in_text.get(t, []) + in_title.get(t, [])
+        n_title = len(pos) - len(in_text.get(t, ()))
+        length += len(pos)
+        rows.append((term_key(t), article_id, len(pos) - n_title, n_title, " ".join(map(str, pos)),
+                     " ".join(in_quotes.get(t, ()))))
+    lede = " ".join(text[:LEDE_CHARS * 2].split())
+    if len(lede) > LEDE_CHARS:
+        cut = lede.rfind(" ", 0, LEDE_CHARS)
+        lede = lede[:cut if cut > LEDE_CHARS // 2 else LEDE_CHARS] + " …"
+    return rows, (article_id, length, lede)
+
+
+def record_index_rows(record: "ArticleRecord", article_id: str | None = None):
+    """:func:`index_rows` for a record."""
+    return index_rows(article_id or record.id, record.title, record.text, (q.content.text for q in record.quotes))
+
+
+def insert_index(con, postings: list[tuple], docs: list[tuple]) -> None:
+    """Insert index rows (from :func:`index_rows`) into ``search_postings`` and ``search_docs``."""
+    if postings:
+        cols = [list(c) for c in zip(*postings)]
+        con.execute("""
+            INSERT INTO search_postings (term, article_id, tf, title_tf, pos, quotes)
+            SELECT t, a, tf, ttf, string_split(p, ' ')::INTEGER[],
+                   CASE WHEN q = '' THEN []::INTEGER[] ELSE string_split(q, ' ')::INTEGER[] END
+            FROM (SELECT unnest($1::BIGINT[]) AS t, unnest($2::VARCHAR[]) AS a, unnest($3::INTEGER[]) AS tf,
+                         unnest($4::INTEGER[]) AS ttf, unnest($5::VARCHAR[]) AS p, unnest($6::VARCHAR[]) AS q)""",
+                    cols)
+    if docs:
+        con.execute("INSERT INTO search_docs (article_id, n_terms, lede) SELECT unnest($1::VARCHAR[]), "
+                    "unnest($2::INTEGER[]), unnest($3::VARCHAR[])", [list(c) for c in zip(*docs)])
+
+
+def backfill_index(con, batch: int = 500) -> int:
+    """Index the stored articles the index lacks (a store that predates it); returns how many."""
+    missing = [row[0] for row in con.execute(
+        "SELECT id FROM articles ANTI JOIN search_docs d ON d.article_id = articles.id ORDER BY id").fetchall()]
+    for i in range(0, len(missing), batch):
+        ids = missing[i:i + batch]
+        postings: list[tuple] = []
+        docs: list[tuple] = []
+        quotes_of: dict[str, list[str]] = {}
+        for aid, content in con.execute(
+                "SELECT article_id, content FROM quotes WHERE article_id IN (SELECT unnest($1::VARCHAR[])) "
+                "ORDER BY article_id, idx", [ids]).fetchall():
+            quotes_of.setdefault(aid, []).append(content or "")
+        for aid, title, text in con.execute(
+                "SELECT id, title, text FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))", [ids]).fetchall():
+            rows, doc = index_rows(aid, title, text, quotes_of.get(aid, ()))
+            postings.extend(rows)
+            docs.append(doc)
+        insert_index(con, postings, docs)
+    return len(missing)
+
+
+# --- results -----------------------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of results: ``rows``, and ``total`` rows matching the filters."""
+
+    rows: list[T]
+    total: int
+    limit: int
+    offset: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
+
+
+@dataclass
+class QuoteRow:
+    """A stored quote with its article's metadata."""
+
+    article_id: str
+    idx: int
+    kind: str
+    content: str
+    speaker: str | None
+    speaker_name: str | None
+    speaker_entity: str | None
+    cue: str | None
+    published: str | None
+    title: str | None
+    source: str | None
+    url: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ActorRow:
+    name: str | None
+    text: str | None
+    entity: str | None
+    country: str | None
+    sector: str | None
+
+
+@dataclass
+class EventRow:
+    """A stored event with its actors, place and article."""
+
+    article_id: str
+    idx: int
+    type: str
+    cameo_root: str | None
+    mode: str | None
+    date: str | None
+    trigger: str | None
+    source: ActorRow
+    target: ActorRow
+    place: str | None
+    place_country: str | None
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+    sentence: str | None  # filled when asked for (``sentences=True``)
+    sentence_start: int
+    sentence_end: int
+    confidence: float
+    published: str | None
+    title: str | None
+    url: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchHit:
+    """An article matching a search, with its score and the passage (a matching quote, else the text around
+    the first match) that shows why."""
+
+    article_id: str
+    score: float
+    title: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    snippet: str
+    quotes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class QueryError(ValueError):
+    """A query parameter that cannot be used (a date that is not ISO, a negative limit, an unknown kind)."""
+
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+
+def _date(value, name: str) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return datetime.date(int(text), 1, 1) if name == "since" else datetime.date(int(text), 12, 31)
+        if len(text) == 7 and text[4] == "-":
+            year, month = int(text[:4]), int(text[5:])
+            if name == "since":
+                return datetime.date(year, month, 1)
+            nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
+            return nxt - datetime.timedelta(days=1)
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        raise QueryError(f"--{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _paging(limit: int, offset: int) -> tuple[int, int]:
+    if limit is None or limit < 0:
+        raise QueryError("limit must be 0 or more")
+    if offset is None or offset < 0:
+        raise QueryError("offset must be 0 or more")
+    return int(limit), int(offset)
+
+
+def _name(value: str) -> str:
+    return " ".join(normalize(value).split())
+
+
+_NORM_SQL = "lower(strip_accents({}))"
+
+
+def _name_match(column: str, params: list, value: str) -> str:
+    """SQL: the column holds this name, or it is a multi-word name ending with it (a surname)."""
+    params.extend([value, " " + value])
+    col = _NORM_SQL.format(column)
+    return f"({col} = ? OR suffix({col}, ?))"
+
+
+def _phrase_regex(phrase: str) -> str | None:
+    ws = words(phrase)
+    if not ws:
+        return None
+    return r"(?i)\b" + r"\W+".join(re.escape(w) for w in ws) + r"\b"
+
+
+def _split_query(text: str) -> tuple[list[str], list[str]]:
+    """(phrases in double quotes, the remaining text)."""
+    phrases = re.findall(r'"([^"]+)"|“([^”]+)”', text)
+    phrases = [a or b for a, b in phrases]
+    rest = re.sub(r'"[^"]*"|“[^”]*”', " ", text)
+    return phrases, [rest]
+
+
+def _query_terms(text: str) -> list[str]:
+    return list(dict.fromkeys(terms(text)))
+
+
+def _keys_sql(keys: list[int]) -> str:
+    return ", ".join(str(k) for k in keys)
+
+
+def _phrase_terms(phrase: str) -> list[tuple[int, int]]:
+    """(term key, offset from the phrase's first word) for the indexed words of a phrase."""
+    out = []
+    for i, w in enumerate(words(phrase)):
+        if w not in STOPWORDS:
+            out.append((term_key(stem(w)), i))
+    return out
+
+
+def _phrase_articles_sql(phrase: str) -> str | None:
+    """SQL selecting the ids of articles whose title or text holds the phrase (its indexed words at their
+    offsets, stop words in between counted as any word); None when the phrase has no indexed word."""
+    parts = _phrase_terms(phrase)
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return f"SELECT article_id FROM search_postings WHERE term = {parts[0][0]}"
+    first_key, first_off = parts[0]
+    joins, checks = [], []
+    for j, (key, off) in enumerate(parts[1:], start=1):
+        joins.append(f"JOIN (SELECT article_id, pos FROM search_postings WHERE term = {key}) p{j} USING (article_id)")
+        checks.append(f"list_contains(p{j}.pos, x + {off - first_off})")
+    return (f"SELECT article_id FROM (SELECT article_id, pos FROM search_postings WHERE term = {first_key}) p0 "
+            f"{' '.join(joins)} WHERE len(list_filter(p0.pos, lambda x: {' AND '.join(checks)})) > 0")
+
+
+def _all_terms_sql(keys: list[int]) -> str:
+    """SQL selecting the ids of articles whose title or text holds every key."""
+    if len(keys) == 1:
+        return f"SELECT article_id FROM search_postings WHERE term = {keys[0]}"
+    return (f"SELECT article_id FROM search_postings WHERE term IN ({_keys_sql(keys)}) "
+            f"GROUP BY article_id HAVING count(*) = {len(keys)}")
+
+
+def _articles_matching_sql(text: str) -> str | None:
+    """SQL selecting the ids of articles holding every word of ``text`` and each of its "phrases"."""
+    phrases, rest = _split_query(text)
+    keys = [term_key(t) for t in _query_terms(" ".join(rest + phrases))]
+    if not keys:
+        return None
+    parts = [_all_terms_sql(keys)]
+    parts += [sql for sql in (_phrase_articles_sql(p) for p in phrases if len(_phrase_terms(p)) > 1) if sql]
+    return " INTERSECT ".join(f"({sql})" for sql in parts)
+
+
+def _page_keys(store: "Store", base: str, params: list, select: str, order: str, limit: int,
+               offset: int) -> tuple[int, list]:
+    """The number of rows ``base`` (``FROM ... WHERE ...``) selects, and the keys of one page of them."""
+    total = store.con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+    if not limit or offset >= total:
+        return total, []
+    keys = store.con.execute(f"SELECT {select} {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                             params + [limit, offset]).fetchall()
+    return total, keys
+
+
+# --- quotes ------------------------------------------------------------------------------------------------------
+
+KINDS = ("direct", "indirect", "mixed")
+
+
+def quotes(store: "Store", speaker: str | None = None, about: str | None = None, since=None, until=None,
+           kind: str | None = None, search: str | None = None, limit: int = 50, offset: int = 0) -> Page[QuoteRow]:
+    """Quotes, newest article first.
+
+    - ``speaker``: the quote's speaker name (its entity's name), or the speaker as written when it resolves to
+      no entity ("officials"); a surname alone matches.
+    - ``about``: quotes whose content, or whose article, mentions an entity or phrase: an entity of the article
+      so named (or with that surname), or the phrase in the article's title or text (which holds the quotes).
+    - ``since``/``until``: the article's publication date, inclusive (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+    - ``kind``: ``direct``, ``indirect`` or ``mixed``.
+    - ``search``: words that must all occur in the quote's content (plurals match; a "phrase" as written).
+    """
+    limit, offset = _paging(limit, offset)
+    where, params = ["TRUE"], []
+    start, end = _date(since, "since"), _date(until, "until")
+    if start:
+        where.append("a.published_date >= ?")
+        params.append(start)
+    if end:
+        where.append("a.published_date <= ?")
+        params.append(end)
+    if kind:
+        kind = kind.lower()
+        if kind not in KINDS:
+            raise QueryError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        where.append("q.kind = ?")
+        params.append(kind)
+    if speaker is not None:
+        name = _name(speaker)
+        if not name:
+            return Page([], 0, limit, offset)
+        clause = _name_match("q.speaker_name", params, name)
+        params.append(name)
+        where.append(f"({clause} OR (q.speaker_name IS NULL AND {_NORM_SQL.format('q.speaker')} = ?))")
+    if about is not None:
+        sql = _about_articles(about, params)
+        if sql is None:
+            return Page([], 0, limit, offset)
+        where.append(f"q.article_id IN ({sql})")
+    if search is not None:
+        phrases, rest = _split_query(search)
+        keys = [term_key(t) for t in _query_terms(" ".join(rest + phrases))]
+        if not keys:
+            return Page([], 0, limit, offset)
+        where.append(f"""(q.article_id, q.idx) IN (
+            SELECT article_id, qi FROM (SELECT article_id, term, unnest(quotes) AS qi FROM search_postings
+                                        WHERE term IN ({_keys_sql(keys)}))
+            GROUP BY article_id, qi HAVING count(DISTINCT term) = {len(keys)})""")
+        for phrase in phrases:
+            regex = _phrase_regex(phrase)
+            if regex and len(words(phrase)) > 1:
+                where.append("regexp_matches(q.content, ?)")
+                params.append(regex)
+    base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}"
+    total, keys = _page_keys(store, base, params, "q.article_id, q.idx",
+                              "a.published_date DESC NULLS LAST, q.article_id, q.idx", limit, offset)
+    if not keys:
+        return Page([], total, limit, offset)
+    rows = store.con.execute(
+        """SELECT q.article_id, q.idx, q.kind, q.content, q.speaker, q.speaker_name, q.speaker_entity, q.cue,
+                  a.published, a.title, a.source, a.url
+           FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i, unnest($3::INTEGER[]) AS n) k
+           JOIN quotes q ON q.article_id = k.aid AND q.idx = k.i JOIN articles a ON a.id = k.aid ORDER BY k.n""",
+        [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
+    return Page([QuoteRow(*row) for row in rows], total, limit, offset)
+
+
+def _about_articles(about: str, params: list) -> str | None:
+    """SQL selecting the ids of articles that mention ``about`` (an entity so named, or the phrase); None when
+    ``about`` has no words."""
+    name = _name(about)
+    if not name:
+        return None
+    parts = [f"SELECT article_id FROM entities e WHERE {_name_match('e.name', params, name)}"]
+    phrase = _phrase_articles_sql(about)
+    if phrase:
+        parts.append(phrase)
+    return " UNION ".join(parts)
+
+
+# --- events ------------------------------------------------------------------------------------------------------
+
+def _actor_match(side: str, value: str, params: list) -> str:
+    """SQL: the event's ``side`` actor is ``value``: its name or surname, its text, or its country (an alpha-3
+    code such as ``TUR`` or a country name such as ``Turkey``)."""
+    from ..lexicons import country_code
+
+    name = _name(value)
+    clauses = [_name_match(f"e.{side}_name", params, name)]
+    params.append(name)
+    clauses.append(f"{_NORM_SQL.format(f'e.{side}_text')} = ?")
+    raw = value.strip()
+    code = raw if len(raw) == 3 and raw.isalpha() and raw.isupper() else country_code(raw)
+    if code:
+        clauses.append(f"e.{side}_country = ?")
+        params.append(code)
+    return "(" + " OR ".join(clauses) + ")"
+
+
+def events(store: "Store", source: str | None = None, target: str | None = None, type: str | None = None,
+           since=None, until=None, limit: int = 50, offset: int = 0, *,
+           sentences: bool = False) -> Page[EventRow]:
+    """Events, newest first (by the event's date, else its article's publication date).
+
+    - ``source``/``target``: the actor's name (or surname), its text, or its country: an alpha-3 code (``TUR``)
+      or a country name (``Turkey``).
+    - ``type``: a PLOVER type (``ASSAULT``), or a CAMEO root code (``19``).
+    - ``since``/``until``: on the event's date, else the article's publication date, inclusive.
+    - ``sentences``: fill each row's ``sentence`` (read from the article texts: slower, see docs/exports.md).
+    """
+    limit, offset = _paging(limit, offset)
+    where, params = ["TRUE"], []
+    day = "coalesce(try_cast(e.date AS DATE), a.published_date)"
+    start, end = _date(since, "since"), _date(until, "until")
+    if start:
+        where.append(f"{day} >= ?")
+        params.append(start)
+    if end:
+        where.append(f"{day} <= ?")
+        params.append(end)
+    if type:
+        t = type.strip()
+        if t.isdigit():
+            where.append("e.cameo_root = ?")
+            params.append(t.zfill(2))
+        else:
+            where.append("e.type = ?")
+            params.append(t.upper())
+    if source:
+        where.append(_actor_match("source", source, params))
+    if target:
+        where.append(_actor_match("target", target, params))
+    base = f"FROM events e JOIN articles a ON a.id = e.article_id WHERE {' AND '.join(where)}"
+    total, keys = _page_keys(store, base, params, "e.article_id, e.idx",
+                              f"{day} DESC NULLS LAST, e.article_id, e.idx", limit, offset)
+    if not keys:
+        return Page([], total, limit, offset)
+    sentence = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start)" if sentences else "NULL"
+    rows = store.con.execute(
+        f"""SELECT e.article_id, e.idx, e.type, e.cameo_root, e.mode, coalesce(e.date, CAST({day} AS VARCHAR)),
+                   e.trigger, e.source_name, e.source_text, e.source_entity, e.source_country, e.source_sector,
+                   e.target_name, e.target_text, e.target_entity, e.target_country, e.target_sector,
+                   p.name, p.country, p.lat, p.lon, p.geonameid, {sentence}, e.sentence_start, e.sentence_end,
+                   e.confidence, a.published, a.title, a.url
+            FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i, unnest($3::INTEGER[]) AS n) k
+            JOIN events e ON e.article_id = k.aid AND e.idx = k.i JOIN articles a ON a.id = k.aid
+            LEFT JOIN places p ON p.article_id = e.article_id AND p.idx = e.place_idx ORDER BY k.n""",
+        [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
+    out = [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], ActorRow(*r[7:12]), ActorRow(*r[12:17]),
+                    *r[17:22], r[22], r[23], r[24], r[25], r[26], r[27], r[28]) for r in rows]
+    return Page(out, total, limit, offset)
+
+
+# --- search ------------------------------------------------------------------------------------------------------
+
+def search(store: "Store", text: str, limit: int = 50, offset: int = 0) -> Page[SearchHit]:
+    """Articles whose title or text holds every word of ``text`` (and each "quoted phrase"), best first (BM25;
+    title words count three times), then newest, then by id. Each hit carries the article's quotes that hold
+    every word, and a snippet: the first such quote, else the article's opening."""
+    limit, offset = _paging(limit, offset)
+    matching = _articles_matching_sql(text)
+    if matching is None:
+        return Page([], 0, limit, offset)
+    phrases, rest = _split_query(text)
+    keys = [term_key(t) for t in _query_terms(" ".join(rest + phrases))]
+    key_list = _keys_sql(keys)
+    sql = f"""
+        WITH m AS MATERIALIZED ({matching}),
+             p AS (SELECT term, article_id, tf + {_TITLE_WEIGHT} * title_tf AS f
+                   FROM search_postings WHERE term IN ({key_list})),
+             stats AS (SELECT count(*) AS n, avg(n_terms) AS avgdl FROM search_docs),
+             df AS (SELECT term, count(*) AS df FROM p GROUP BY term)
+        SELECT p.article_id,
+               sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5)) * p.f * {_BM25_K1 + 1}
+                   / (p.f + {_BM25_K1} * (1 - {_BM25_B} + {_BM25_B} * d.n_terms / stats.avgdl))) AS score,
+               any_value(d.lede) AS lede
+        FROM p SEMI JOIN m ON m.article_id = p.article_id JOIN df USING (term)
+             JOIN search_docs d ON d.article_id = p.article_id, stats
+        GROUP BY p.article_id"""
+    total = store.con.execute(f"SELECT count(*) FROM ({matching})").fetchone()[0]
+    if not limit or not total:
+        return Page([], total, limit, offset)
+    rows = store.con.execute(
+        f"""SELECT s.article_id, s.score, a.title, a.published, a.source, a.url, s.lede
+            FROM ({sql}) s JOIN articles a ON a.id = s.article_id
+            ORDER BY s.score DESC, a.published_date DESC NULLS LAST, s.article_id LIMIT ? OFFSET ?""",
+        [limit, offset]).fetchall()
+    hits = [SearchHit(r[0], round(float(r[1]), 4), r[2], r[3], r[4], r[5], r[6] or "") for r in rows]
+    if hits:
+        _matching_quotes(store, hits, keys, phrases)
+    return Page(hits, total, limit, offset)
+
+
+def _matching_quotes(store: "Store", hits: list[SearchHit], keys: list[int], phrases: list[str]) -> None:
+    """Fill each hit's quotes (those holding every query word and phrase); the first becomes the snippet."""
+    ids = [h.article_id for h in hits]
+    found = store.con.execute(
+        f"""SELECT q.article_id, q.content FROM quotes q
+            JOIN (SELECT article_id, qi FROM (SELECT article_id, term, unnest(quotes) AS qi FROM search_postings
+                                             WHERE term IN ({_keys_sql(keys)})
+                                               AND article_id IN (SELECT unnest($1::VARCHAR[])))
+                  GROUP BY article_id, qi HAVING count(DISTINCT term) = {len(keys)}) k
+              ON q.article_id = k.article_id AND q.idx = k.qi
+            WHERE q.article_id IN (SELECT unnest($1::VARCHAR[]))
+            ORDER BY q.article_id, q.idx""", [ids]).fetchall()
+    regexes = [re.compile(r[4:], re.I) for r in (_phrase_regex(p) for p in phrases) if r]
+    by_id = {h.article_id: h for h in hits}
+    for aid, content in found:
+        if all(r.search(content or "") for r in regexes):
+            by_id[aid].quotes.append(content)
+    for hit in hits:
+        if hit.quotes:
+            hit.snippet = hit.quotes[0]
