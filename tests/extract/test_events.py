@@ -155,3 +155,9 @@ def test_well_known_armed_groups_are_coded_without_a_dictionary(extract_record):
     e = one(record, "ASSAULT")
     assert (e.source.country, e.source.sector) == ("LBN", "REB")
     assert e.mode == "heavy-weapons"
+
+
+def test_a_demand_targets_the_one_asked(extract_record):
+    record = extract_record("Afghanistan demanded that Pakistan immediately reopen the Torkham border crossing.")
+    e = one(record, "REQUEST")
+    assert e.source.country == "AFG" and e.target.country == "PAK"

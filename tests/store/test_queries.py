@@ -261,3 +261,24 @@ def test_terms_normalize_and_stem():
     assert Q.terms("The Strikes on Erdoğan's countries, and NEWS") == ["strike", "erdogan", "country", "news"]
     assert Q.stem("crisis") == "crisis" and Q.stem("bus") == "bus" and Q.stem("horses") == "horse"
     assert Q.term_key("strike") == Q.term_key("strike") and Q.term_key("strike") != Q.term_key("strikes")
+
+
+def test_compacting_the_index_sorts_postings_and_keeps_results(tmp_path: Path):
+    db = tmp_path / "c.duckdb"
+    with Store.open(db) as st:
+        st.add(corpus())
+    with Store.open(db, read_only=True) as st:
+        before = [(h.article_id, round(h.score, 6)) for h in Q.search(st, "ceasefire talks").rows]
+    con = duckdb.connect(str(db))
+    try:
+        assert Q.compact_index(con, min_rows=10**9) is False  # too small to bother
+        assert Q.compact_index(con, force=True) is True
+        terms = [row[0] for row in con.execute("SELECT term FROM search_postings").fetchall()]
+        assert terms == sorted(terms)
+        sorted_rows = con.execute("SELECT value FROM meta WHERE key = 'search_sorted_rows'").fetchone()[0]
+        assert int(sorted_rows) == len(terms)
+        assert Q.compact_index(con, min_rows=0) is False  # nothing new since
+    finally:
+        con.close()
+    with Store.open(db, read_only=True) as st:
+        assert [(h.article_id, round(h.score, 6)) for h in Q.search(st, "ceasefire talks").rows] == before

@@ -936,7 +936,10 @@ def extract_events(doc: Doc) -> list[Event]:
                         military = _sector_of_words(doc[noun.left_edge.i:noun.i + 1].text) == "MIL"
             else:
                 inner = c.token if c.token is not anchor and c.token.pos_ in ("VERB", "AUX") else None
-                target_tok = (_object(inner, c) if inner is not None else None) or _object(anchor, c)
+                # "demanded that Pakistan reopen the crossing": the one asked is the clause's subject
+                asked = next((ch for ch in inner.children if ch.dep_ in ("nsubj", "nsubjpass")
+                              and _actorness(ch) > 0), None) if inner is not None else None
+                target_tok = asked or (_object(inner, c) if inner is not None else None) or _object(anchor, c)
                 source_tok = subj
             if source_tok is not None and source_tok.pos_ == "NOUN" and (source_tok.lemma_.lower(), "NOUN") in \
                     event_lexicon():

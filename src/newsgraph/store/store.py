@@ -410,6 +410,7 @@ class Store:
         try:
             if not self.read_only:
                 self.flush()
+                _search_index.compact_index(self.con)  # search index: keep the postings sorted by term
         finally:
             self.con.close()
             self.con = None
