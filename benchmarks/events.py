@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import plover  # noqa: E402
-from _report import write_section  # noqa: E402
+from _report import markdown_table, plain_table, write_section  # noqa: E402
 
 GSR_FILE = "plover-gsr-dev.json"
 QUAD_FILE = "conflibert-cameo-quadclass-train.tsv"
@@ -500,17 +500,6 @@ def tables(result: dict[str, Any]) -> list[list[list[str]]]:
         targets.append([name, _pct(threshold), _pct(value), "yes" if value >= threshold else "no"])
     out.append(targets)
     return out
-
-
-def plain_table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
-                               enumerate(zip(row, widths))) for row in rows)
-
-
-def markdown_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "---:|" * (len(rows[0]) - 1)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
 
 
 def summary(result: dict[str, Any]) -> str:

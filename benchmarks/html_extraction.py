@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import write_section  # noqa: E402
+from _report import markdown_table, plain_table, write_section  # noqa: E402
 
 #: Shingle length of the benchmark (word 4-grams).
 SHINGLE_N = 4
@@ -195,17 +195,6 @@ def table(figures: dict[str, Any]) -> list[list[str]]:
         rows.append([name, f"{f['p']:.3f}", f"{f['r']:.3f}", f"{f['f1']:.3f}", str(f["failures"]),
                      str(f["below_half"]), str(f["pages"]), f"{f['ms_per_page']:.0f}"])
     return rows
-
-
-def plain_table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
-                               enumerate(zip(row, widths))) for row in rows)
-
-
-def markdown_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "---:|" * (len(rows[0]) - 1)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
 
 
 def markdown(result: dict[str, Any]) -> str:

@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import write_section  # noqa: E402
+from _report import markdown_table, plain_table, write_section  # noqa: E402
 
 KS = (5, 10)
 CANDIDATES = 30
@@ -235,17 +235,6 @@ def summary(result: dict[str, Any]) -> str:
             f"{result['background']} texts; model `{result['model']}`. Cost of the component: "
             f"{result['component_ms_per_article']:.2f} ms per article, {100 * share:.1f} % of the whole "
             f"pipeline's {result['pipeline_ms_per_article']:.0f} ms (this run, one process).")
-
-
-def plain_table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
-                               enumerate(zip(row, widths))) for row in rows)
-
-
-def markdown_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "---:|" * (len(rows[0]) - 1)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
 
 
 def markdown(result: dict[str, Any]) -> str:
