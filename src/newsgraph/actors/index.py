@@ -25,12 +25,12 @@ import glob
 import json
 import os
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+from ..sqlite_index import ReadOnlyIndex, connect_read_only
 from .dictionary import (
     Malformed, Parsed, RawCode, UnknownFileError, actor_key, detect, display_name, name_keys, parse_file,
     split_code,
@@ -260,13 +260,6 @@ def build(files: Iterable[str | os.PathLike], db_path: str | os.PathLike,
 
 # --- reading the index --------------------------------------------------------------------------------------------
 
-def _connect(path: Path) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=32)
-    conn.execute("PRAGMA query_only=1")
-    return conn
-
-
 def check_index(path: str | os.PathLike) -> dict[str, str]:
     """The metadata of the index at ``path``; raises :class:`ActorIndexError` when it is not usable."""
     path = Path(path)
@@ -277,7 +270,7 @@ def check_index(path: str | os.PathLike) -> dict[str, str]:
         if handle.read(16) != b"SQLite format 3\x00":
             raise ActorIndexError(f"{path} is not a newsgraph actor index (not an SQLite database); {how}")
     try:
-        conn = _connect(path)
+        conn = connect_read_only(path)
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             conn.execute("SELECT 1 FROM name, entry, code, agent LIMIT 0").fetchall()
@@ -306,40 +299,13 @@ _CODES = ("SELECT e.id, e.name, e.source, c.code, c.country, c.sector, c.start, 
           "JOIN entry AS e ON e.id = c.entry WHERE c.entry = ? ORDER BY c.rowid")
 
 
-class ActorIndex:
+class ActorIndex(ReadOnlyIndex):
     """Lookups in an index :func:`build` wrote.
 
     The file is checked when the object is made; the connection (read-only) is opened on first use in each
     process and thread, so the object may be shared with worker processes (forked or pickled)."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.meta = check_index(self.path)
-        self._local = threading.local()
-
-    def __getstate__(self):
-        return {"path": self.path, "meta": self.meta}
-
-    def __setstate__(self, state):
-        self.path, self.meta = state["path"], state["meta"]
-        self._local = threading.local()
-
-    def __repr__(self) -> str:
-        return f"ActorIndex({str(self.path)!r})"
-
-    def _conn(self) -> sqlite3.Connection:
-        local = self._local
-        pid = os.getpid()
-        if getattr(local, "pid", None) != pid:
-            local.conn, local.pid = _connect(self.path), pid
-        return local.conn
-
-    def close(self) -> None:
-        """Close this thread's connection (it reopens on the next query)."""
-        local = self._local
-        if getattr(local, "pid", None) == os.getpid():
-            local.conn.close()
-        local.pid = local.conn = None
+    check = staticmethod(check_index)
 
     def entries(self, name: str) -> list[int]:
         """The ids of the entries ``name`` matches: whole names, else the longest matching stem."""

@@ -39,7 +39,6 @@ import json
 import os
 import re
 import sqlite3
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from ..sqlite_index import ReadOnlyIndex, connect_read_only
 from .gazetteer import Candidate, name_key
 
 SCHEMA_VERSION = 1
@@ -688,13 +688,6 @@ def _candidate(row: tuple) -> Candidate:
     return Candidate(gid, name, lat, lon, fclass or "", fcode or "", country, admin1, population or 0)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=32)
-    conn.execute("PRAGMA query_only=1")
-    return conn
-
-
 def check_index(path: str | os.PathLike) -> dict[str, str]:
     """The metadata of the index at ``path``; raises :class:`GazetteerIndexError` when it is not usable."""
     path = Path(path)
@@ -705,7 +698,7 @@ def check_index(path: str | os.PathLike) -> dict[str, str]:
             raise GazetteerIndexError(f"{path} is not a newsgraph gazetteer index (not an SQLite database); "
                                       "rebuild it with `newsgraph gazetteer import`")
     try:
-        conn = _connect(path)
+        conn = connect_read_only(path)
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         finally:
@@ -720,40 +713,13 @@ def check_index(path: str | os.PathLike) -> dict[str, str]:
     return meta
 
 
-class GeoNamesIndex:
+class GeoNamesIndex(ReadOnlyIndex):
     """The :class:`~newsgraph.geo.gazetteer.Gazetteer` over an index :func:`build` wrote.
 
     The file is checked when the object is made; the connection (read-only) is opened on first use in each
     process and thread, so the object may be shared with worker processes (forked or pickled)."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.meta = check_index(self.path)
-        self._local = threading.local()
-
-    def __getstate__(self):
-        return {"path": self.path, "meta": self.meta}
-
-    def __setstate__(self, state):
-        self.path, self.meta = state["path"], state["meta"]
-        self._local = threading.local()
-
-    def __repr__(self) -> str:
-        return f"GeoNamesIndex({str(self.path)!r})"
-
-    def _conn(self) -> sqlite3.Connection:
-        local = self._local
-        pid = os.getpid()
-        if getattr(local, "pid", None) != pid:
-            local.conn, local.pid = _connect(self.path), pid
-        return local.conn
-
-    def close(self) -> None:
-        """Close this thread's connection (it reopens on the next query)."""
-        local = self._local
-        if getattr(local, "pid", None) == os.getpid():
-            local.conn.close()
-        local.pid = local.conn = None
+    check = staticmethod(check_index)
 
     def lookup(self, name: str) -> list[Candidate]:
         key = name_key(name)
