@@ -36,3 +36,6 @@ def data_dir() -> Path:
     if not value or not Path(value).is_dir():
         pytest.skip("dev sets not available: set NEWSGRAPH_DATA to the shared data folder (../shared/data)")
     return Path(value)
+
+
+from served_corpus import client, corpus  # noqa: E402,F401 - the served sample corpus (tests/api, tests/web)

@@ -111,7 +111,7 @@ def test_stdin_and_parallel_workers_keep_input_order(tmp_path: Path):
 @pytest.mark.slow
 def test_demo_runs_on_the_bundled_samples(tmp_path: Path):
     out = tmp_path / "demo.jsonl"
-    result = runner.invoke(app, ["demo", "--workers", "1", "-o", str(out)])
+    result = runner.invoke(app, ["demo", "--workers", "1", "--no-serve", "-o", str(out)])
     assert result.exit_code == 0, result.stdout + result.stderr
     got = records(out.read_text())
     assert len(got) >= 12

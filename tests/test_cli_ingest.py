@@ -127,7 +127,7 @@ def test_articles_through_the_pipeline_with_a_syndicated_copy(tmp_path: Path):
 @pytest.mark.slow
 def test_demo_stores_its_records(tmp_path: Path):
     db = tmp_path / "demo.duckdb"
-    result = runner.invoke(app, ["demo", "--workers", "1", "--db", str(db)])
+    result = runner.invoke(app, ["demo", "--workers", "1", "--no-serve", "--db", str(db)])
     assert result.exit_code == 0, result.stdout
     assert "13 articles added" in result.stdout and "newsgraph quotes --db" in result.stdout
     assert "newsgraph search --db" in result.stdout

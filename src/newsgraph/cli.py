@@ -204,8 +204,14 @@ def demo(
     db: Annotated[Optional[Path], typer.Option(
         help="Store the records in this corpus store [default: newsgraph-demo.duckdb in the temp folder, made "
              "afresh].", show_default=False, dir_okay=False)] = None,
+    serve_ui: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Then serve the web UI and API over the store until Ctrl-C.")] = True,
+    host: Annotated[str, typer.Option(help="Address the UI listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535,
+                                      help="Port the UI listens on (the next free one when taken).")] = 8000,
 ) -> None:
-    """Run the main job on the bundled sample articles, print what newsgraph found and store it."""
+    """Run the main job on the bundled sample articles, print what newsgraph found, store it and serve the web
+    UI over the store (--no-serve to stop after storing)."""
     from .demo import print_summary
     from .nlp import ModelNotFound
 
@@ -221,7 +227,12 @@ def demo(
     except ModelNotFound as err:
         raise _usage_error(str(err)) from None
     print_summary(records, console)
-    _demo_store(records, console, db)  # see the corpus store block below
+    db = _demo_store(records, console, db)  # see the corpus store block below
+    if serve_ui and db is not None:
+        free = next((p for p in range(port, min(port + 20, 65536)) if _port_free(host, p)), None)
+        if free is None:
+            raise _usage_error(f"no free port from {port} to {port + 19} on {host}: choose one with --port")
+        _serve(db, host=host, port=free, console=console)
     raise typer.Exit(EXIT_FAILED_ITEMS if failed else EXIT_OK)
 
 
@@ -765,17 +776,92 @@ def _demo_store(records: list, console: Console, db: Optional[Path]) -> None:
             stats = store.add(records)
     except StoreError as err:
         console.print(f"[yellow]newsgraph: the records were not stored:[/] {err}", highlight=False)
-        return
+        return None
     console.print(f"[bold]stored[/] in {db}: {stats.added} articles added, {stats.duplicates} duplicates, "
                   f"{stats.present} already present", highlight=False, soft_wrap=True)
     console.print("[dim]Ask the store next:[/]", highlight=False)
     for command in (f"newsgraph quotes --db {db} --speaker \"Marie-Claire Ndaya\"",
                     f"newsgraph entity --db {db} \"Margaret Holloway\"",
                     f"newsgraph events --db {db} --type ASSAULT", f"newsgraph search --db {db} ceasefire",
-                    "newsgraph ingest MORE_ARTICLES/ --db " + str(db)):
+                    "newsgraph ingest MORE_ARTICLES/ --db " + str(db), f"newsgraph serve --db {db}"):
         console.print(f"  [cyan]{command}[/]", highlight=False, soft_wrap=True)
+    return db
 
 # ==== end of corpus store =========================================================================================
+
+# ==== serving: `newsgraph serve` (the REST API and the web UI) =====================================================
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token: Optional[str] = None,
+           model: Optional[str] = None, query_timeout: float = 10.0, console: Optional[Console] = None) -> None:
+    """Open the store (migrating an older one first) and serve it until interrupted."""
+    import uvicorn
+
+    from .api import create_app
+    from .store import Store, StoreError
+
+    console = console or Console(stderr=True)
+    try:
+        if not allow_ingest:
+            with _query_store(db):  # exists, is a store, migrated
+                pass
+        app_ = create_app(db, allow_ingest=allow_ingest, token=token, model=model, query_timeout=query_timeout)
+    except StoreError as err:
+        raise _usage_error(str(err)) from None
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"[bold]newsgraph[/] serving {db} ({'read-write: POST /api/articles with the token' if allow_ingest else 'read-only'})",
+                  highlight=False, soft_wrap=True)
+    console.print(f"  web UI  [cyan]http://{shown}:{port}/[/]", highlight=False)
+    console.print(f"  API     [cyan]http://{shown}:{port}/api/v1/[/]  (OpenAPI: /api/openapi.json, docs: /api/docs)",
+                  highlight=False)
+    console.print("  [dim]Ctrl-C stops it[/]", highlight=False)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option(help="The corpus store to serve.", dir_okay=False)] = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_ingest: Annotated[bool, typer.Option(
+        "--allow-ingest", help="Open the store for writing and accept POST /api/articles from clients that send "
+                               "'Authorization: Bearer $NEWSGRAPH_TOKEN' (the variable must be set).")] = False,
+    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline for --allow-ingest, by name.")] = None,
+    query_timeout: Annotated[float, typer.Option(
+        min=0.1, help="Seconds a query may run before it is stopped (answered 503).")] = 10.0,
+) -> None:
+    """Serve the REST API (/api/v1/, OpenAPI at /api/openapi.json) and the web UI (/) over a corpus store.
+
+    Read-only by default. Exit code 0 when stopped with Ctrl-C, 2 for usage errors (no store, store in use by
+    another process, port taken, --allow-ingest without NEWSGRAPH_TOKEN).
+    """
+    token = os.environ.get("NEWSGRAPH_TOKEN") or None
+    if allow_ingest and not token:
+        raise _usage_error("--allow-ingest needs a token: set NEWSGRAPH_TOKEN (clients send it as "
+                           "'Authorization: Bearer TOKEN')")
+    if not allow_ingest and not db.exists():
+        raise _usage_error(f"no store at {db}: build one with `newsgraph ingest SOURCE --db {db}`")
+    if not _port_free(host, port):
+        raise _usage_error(f"cannot listen on {host}:{port}: the port is in use or the address is not this "
+                           "machine's (choose another with --port / --host)")
+    _serve(db, host=host, port=port, allow_ingest=allow_ingest, token=token, model=model,
+           query_timeout=query_timeout)
+
+
+
 
 # ==== corpus entities: `newsgraph entity` ==========================================================================
 

@@ -519,15 +519,20 @@ def quotes(store: "Store", speaker: str | None = None, about: str | None = None,
     base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}"
     total, keys = _page_keys(store, base, params, "q.article_id, q.idx",
                               "a.published_date DESC NULLS LAST, q.article_id, q.idx", limit, offset)
+    return Page(quote_rows(store, keys), total, limit, offset)
+
+
+def quote_rows(store: "Store", keys: list) -> list[QuoteRow]:
+    """The quotes with these ``(article_id, idx)`` keys, in the keys' order."""
     if not keys:
-        return Page([], total, limit, offset)
+        return []
     rows = store.con.execute(
         """SELECT q.article_id, q.idx, q.kind, q.content, q.speaker, q.speaker_name, q.speaker_entity, q.cue,
                   a.published, a.title, a.source, a.url
            FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i, unnest($3::INTEGER[]) AS n) k
            JOIN quotes q ON q.article_id = k.aid AND q.idx = k.i JOIN articles a ON a.id = k.aid ORDER BY k.n""",
         [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
-    return Page([QuoteRow(*row) for row in rows], total, limit, offset)
+    return [QuoteRow(*row) for row in rows]
 
 
 def _about_articles(about: str, params: list) -> str | None:
@@ -574,8 +579,22 @@ def events(store: "Store", source: str | None = None, target: str | None = None,
     - ``sentences``: fill each row's ``sentence`` (read from the article texts: slower, see docs/exports.md).
     """
     limit, offset = _paging(limit, offset)
+    where, params = event_filter(source, target, type, since, until)
+    base = f"FROM events e JOIN articles a ON a.id = e.article_id WHERE {' AND '.join(where)}"
+    total, keys = _page_keys(store, base, params, "e.article_id, e.idx",
+                              f"{EVENT_DAY} DESC NULLS LAST, e.article_id, e.idx", limit, offset)
+    return Page(event_rows(store, keys, sentences=sentences), total, limit, offset)
+
+
+#: SQL for an event's day: its own normalized date when it is a full date, else its article's publication date.
+EVENT_DAY = "coalesce(try_cast(e.date AS DATE), a.published_date)"
+
+
+def event_filter(source: str | None = None, target: str | None = None, type: str | None = None, since=None,
+                 until=None) -> tuple[list[str], list]:
+    """The WHERE clauses (over ``events e JOIN articles a``) and parameters of :func:`events`' filters."""
     where, params = ["TRUE"], []
-    day = "coalesce(try_cast(e.date AS DATE), a.published_date)"
+    day = EVENT_DAY
     start, end = _date(since, "since"), _date(until, "until")
     if start:
         where.append(f"{day} >= ?")
@@ -595,11 +614,14 @@ def events(store: "Store", source: str | None = None, target: str | None = None,
         where.append(_actor_match("source", source, params))
     if target:
         where.append(_actor_match("target", target, params))
-    base = f"FROM events e JOIN articles a ON a.id = e.article_id WHERE {' AND '.join(where)}"
-    total, keys = _page_keys(store, base, params, "e.article_id, e.idx",
-                              f"{day} DESC NULLS LAST, e.article_id, e.idx", limit, offset)
+    return where, params
+
+
+def event_rows(store: "Store", keys: list, *, sentences: bool = False) -> list[EventRow]:
+    """The events with these ``(article_id, idx)`` keys, in the keys' order (``sentences``: with their text)."""
     if not keys:
-        return Page([], total, limit, offset)
+        return []
+    day = EVENT_DAY
     sentence = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start)" if sentences else "NULL"
     rows = store.con.execute(
         f"""SELECT e.article_id, e.idx, e.type, e.cameo_root, e.mode, coalesce(e.date, CAST({day} AS VARCHAR)),
@@ -613,7 +635,7 @@ def events(store: "Store", source: str | None = None, target: str | None = None,
         [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
     out = [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], ActorRow(*r[7:12]), ActorRow(*r[12:17]),
                     *r[17:22], r[22], r[23], r[24], r[25], r[26], r[27], r[28]) for r in rows]
-    return Page(out, total, limit, offset)
+    return out
 
 
 # --- search ------------------------------------------------------------------------------------------------------
