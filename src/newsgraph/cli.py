@@ -806,7 +806,8 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token: Optional[str] = None,
-           model: Optional[str] = None, query_timeout: float = 10.0, console: Optional[Console] = None) -> None:
+           model: Optional[str] = None, query_timeout: float = 10.0, cache: bool = True,
+           console: Optional[Console] = None) -> None:
     """Open the store (migrating an older one first) and serve it until interrupted."""
     import uvicorn
 
@@ -818,7 +819,8 @@ def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token:
         if not allow_ingest:
             with _query_store(db):  # exists, is a store, migrated
                 pass
-        app_ = create_app(db, allow_ingest=allow_ingest, token=token, model=model, query_timeout=query_timeout)
+        app_ = create_app(db, allow_ingest=allow_ingest, token=token, model=model, query_timeout=query_timeout,
+                          cache=cache)
     except StoreError as err:
         raise _usage_error(str(err)) from None
     shown = f"[{host}]" if ":" in host else host
@@ -842,6 +844,8 @@ def serve(
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline for --allow-ingest, by name.")] = None,
     query_timeout: Annotated[float, typer.Option(
         min=0.1, help="Seconds a query may run before it is stopped (answered 503).")] = 10.0,
+    cache: Annotated[bool, typer.Option(
+        "--cache/--no-cache", help="Keep successful GET answers in memory (cleared after each ingest).")] = True,
 ) -> None:
     """Serve the REST API (/api/v1/, OpenAPI at /api/openapi.json) and the web UI (/) over a corpus store.
 
@@ -858,7 +862,7 @@ def serve(
         raise _usage_error(f"cannot listen on {host}:{port}: the port is in use or the address is not this "
                            "machine's (choose another with --port / --host)")
     _serve(db, host=host, port=port, allow_ingest=allow_ingest, token=token, model=model,
-           query_timeout=query_timeout)
+           query_timeout=query_timeout, cache=cache)
 
 
 

@@ -296,3 +296,29 @@ def test_hostile_article_comes_back_as_data(client):
 
     got = client.get(f"/api/v1/articles/{HOSTILE_ID}").json()["record"]
     assert got["text"] == HOSTILE["text"] and got["title"] == HOSTILE["title"]
+
+
+def test_answers_are_cached_and_the_cache_is_cleared_by_ingest(tmp_path, corpus):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from newsgraph.api import create_app
+
+    with TestClient(create_app(corpus[0]), raise_server_exceptions=False) as c:
+        first, again = c.get("/api/v1/places"), c.get("/api/v1/places")
+        assert first.headers["x-cache"] == "miss" and again.headers["x-cache"] == "hit"
+        assert first.json() == again.json()
+        assert c.get("/api/v1/places?limit=3").headers["x-cache"] == "miss"  # the query is part of the key
+        assert c.get("/api/v1/quotes?kind=bad").headers["x-cache"] == "miss"  # errors are never kept
+        assert c.get("/api/v1/quotes?kind=bad").headers["x-cache"] == "miss"
+    db = tmp_path / "w.duckdb"
+    shutil.copy(corpus[0], db)
+    with TestClient(create_app(db, allow_ingest=True, token="t"), raise_server_exceptions=False) as c:
+        before = c.get("/api/v1/articles?limit=1").json()["total"]
+        assert c.get("/api/v1/articles?limit=1").headers["x-cache"] == "hit"
+        r = c.post("/api/v1/articles", json={"id": "new-1", "text": "ROME — Mayor Carla Benedetti said the "
+                                             "bridge would reopen on Friday."}, headers={"Authorization": "Bearer t"})
+        assert r.status_code == 201
+        after = c.get("/api/v1/articles?limit=1")
+        assert after.headers["x-cache"] == "miss" and after.json()["total"] == before + 1

@@ -11,6 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from .. import __version__
 from . import errors
+from .cache import ResponseCache
 from .database import Database
 from .routes import router
 
@@ -19,9 +20,11 @@ VERSIONED = "/api/v1"
 
 
 def create_app(db: str | Path | Database, *, allow_ingest: bool = False, token: str | None = None,
-               model: str | None = None, query_timeout: float = 10.0, web: bool = True) -> FastAPI:
+               model: str | None = None, query_timeout: float = 10.0, web: bool = True,
+               cache: bool = True) -> FastAPI:
     """The served app over the store at ``db`` (opened read-only unless ``allow_ingest``; ingest also needs a
-    ``token``, which clients send as ``Authorization: Bearer TOKEN``)."""
+    ``token``, which clients send as ``Authorization: Bearer TOKEN``). ``cache`` keeps successful GET answers
+    (:mod:`newsgraph.api.cache`; cleared after each ingest)."""
     database = db if isinstance(db, Database) else Database(db, writable=allow_ingest, query_timeout=query_timeout,
                                                             model=model)
 
@@ -36,6 +39,8 @@ def create_app(db: str | Path | Database, *, allow_ingest: bool = False, token: 
     app.state.db = database
     app.state.token = token if allow_ingest else None
     app.add_middleware(GZipMiddleware, minimum_size=2000)
+    if cache:
+        app.add_middleware(ResponseCache, registry=app.state)
     app.include_router(router, prefix=VERSIONED, tags=["v1"])
     app.include_router(router, prefix=API_PREFIX, include_in_schema=False)
     errors.install(app, API_PREFIX)

@@ -140,6 +140,8 @@ def post_articles(request: Request, db: Annotated[Database, Depends(database)],
         articles.append((n, article))
     for (n, _), result in zip(articles, db.ingest([a for _, a in articles])):
         results.append({"index": n, **result})
+    if getattr(request.app.state, "cache", None) is not None:
+        request.app.state.cache.clear()  # answers given before may have changed
     results.sort(key=lambda r: r["index"])
     status = 201 if any(r["status"] == "added" for r in results) else 200
     if all(r["status"] == "failed" for r in results):

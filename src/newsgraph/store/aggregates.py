@@ -105,19 +105,23 @@ def article_meta(store: "Store", article_id: str) -> dict[str, Any] | None:
 
 # --- one corpus entity -------------------------------------------------------------------------------------------
 
-_QUOTES_BY = """FROM quotes q JOIN articles a ON a.id = q.article_id
-    JOIN entities s ON s.article_id = q.article_id AND s.entity_id = q.speaker_entity
-    WHERE s.corpus_entity = ?"""
+# The (article, entity) pairs of one corpus entity: the queries below semi-join on them (equality joins only,
+# which DuckDB runs as hash joins; a tuple IN (subquery) it does not).
+_ME = "(SELECT article_id, entity_id FROM entities WHERE corpus_entity = ?)"
+
+_QUOTES_BY = f"""FROM quotes q SEMI JOIN {_ME} me ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity
+    JOIN articles a ON a.id = q.article_id WHERE TRUE"""
 
 # A quote is about an entity when one of its mentions lies inside the quote's content (and it is not the
 # speaker's own entity).
-_QUOTES_ABOUT = """FROM quotes q JOIN articles a ON a.id = q.article_id
-    WHERE (q.article_id, q.idx) IN (
-        SELECT q2.article_id, q2.idx FROM entities e
-        JOIN mentions m ON m.article_id = e.article_id AND m.entity_id = e.entity_id
+_QUOTES_ABOUT = f"""FROM quotes q SEMI JOIN (
+        SELECT q2.article_id, q2.idx
+        FROM (SELECT m.article_id, m.entity_id, m.start_char, m.end_char FROM mentions m
+              SEMI JOIN {_ME} me ON me.article_id = m.article_id AND me.entity_id = m.entity_id) m
         JOIN quotes q2 ON q2.article_id = m.article_id AND m.start_char >= q2.content_start
                       AND m.end_char <= q2.content_end
-        WHERE e.corpus_entity = ? AND q2.speaker_entity IS DISTINCT FROM e.entity_id)"""
+        WHERE q2.speaker_entity IS DISTINCT FROM m.entity_id) k ON k.article_id = q.article_id AND k.idx = q.idx
+    JOIN articles a ON a.id = q.article_id WHERE TRUE"""
 
 
 def entity_quotes(store: "Store", corpus_id: str, relation: str = "by", limit: int = 20,
@@ -134,9 +138,8 @@ def entity_quotes(store: "Store", corpus_id: str, relation: str = "by", limit: i
 
 
 def _entity_events_base(side: str) -> str:
-    return f"""FROM events e JOIN articles a ON a.id = e.article_id
-        JOIN entities x ON x.article_id = e.article_id AND x.entity_id = e.{side}_entity
-        WHERE x.corpus_entity = ?"""
+    return f"""FROM events e SEMI JOIN {_ME} me ON me.article_id = e.article_id AND me.entity_id = e.{side}_entity
+        JOIN articles a ON a.id = e.article_id WHERE TRUE"""
 
 
 def entity_events(store: "Store", corpus_id: str, side: str = "source", limit: int = 20, offset: int = 0):
@@ -154,16 +157,20 @@ def entity_timeline(store: "Store", corpus_id: str, interval: str = "month") -> 
     entity, quotes by it, events with it as source or target. Periods with nothing are left out."""
     unit = _interval(interval)
     rows = store.con.execute(f"""
-        WITH mentioned AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(DISTINCT a.id) AS n
-                           FROM entities x JOIN articles a ON a.id = x.article_id
-                           WHERE x.corpus_entity = $1 AND a.published_date IS NOT NULL GROUP BY 1),
-             said AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(*) AS n {_QUOTES_BY.replace('?', '$1')}
-                      AND a.published_date IS NOT NULL GROUP BY 1),
+        WITH me AS MATERIALIZED (SELECT article_id, entity_id FROM entities WHERE corpus_entity = $1),
+             mentioned AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(*) AS n
+                           FROM articles a SEMI JOIN me ON me.article_id = a.id
+                           WHERE a.published_date IS NOT NULL GROUP BY 1),
+             said AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(*) AS n
+                      FROM quotes q SEMI JOIN me ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity
+                      JOIN articles a ON a.id = q.article_id WHERE a.published_date IS NOT NULL GROUP BY 1),
+             mine AS (SELECT e.article_id, e.idx FROM events e
+                      SEMI JOIN me ON me.article_id = e.article_id AND me.entity_id = e.source_entity
+                      UNION SELECT e.article_id, e.idx FROM events e
+                      SEMI JOIN me ON me.article_id = e.article_id AND me.entity_id = e.target_entity),
              acted AS (SELECT date_trunc('{unit}', {EVENT_DAY}) AS t, count(*) AS n
-                       FROM events e JOIN articles a ON a.id = e.article_id
-                       JOIN entities x ON x.article_id = e.article_id
-                                      AND x.entity_id IN (e.source_entity, e.target_entity)
-                       WHERE x.corpus_entity = $1 AND {EVENT_DAY} IS NOT NULL GROUP BY 1)
+                       FROM events e SEMI JOIN mine ON mine.article_id = e.article_id AND mine.idx = e.idx
+                       JOIN articles a ON a.id = e.article_id WHERE {EVENT_DAY} IS NOT NULL GROUP BY 1)
         SELECT t, coalesce(m.n, 0), coalesce(s.n, 0), coalesce(v.n, 0)
         FROM mentioned m FULL JOIN said s USING (t) FULL JOIN acted v USING (t) ORDER BY t""",
                              [corpus_id]).fetchall()

@@ -198,7 +198,8 @@ def layout(data: dict[str, Any], *, width: int = 720, iterations: int = 200) -> 
         for j, node in enumerate(sub):
             angle = 2 * math.pi * j / count
             node.x, node.y = math.cos(angle), math.sin(angle)
-        _relax(sub, sub_links, iterations)
+        if count > 3:  # pairs and triangles keep the circle they start on (a line, a triangle)
+            _relax(sub, sub_links, min(iterations, 40 + 8 * count))
         xs, ys = [n.x for n in sub], [n.y for n in sub]
         span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
         pad = 34.0
