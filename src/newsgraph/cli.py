@@ -814,7 +814,7 @@ def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token:
     from .api import create_app
     from .store import Store, StoreError
 
-    console = console or Console(stderr=True)
+    console = console or Console()
     try:
         if not allow_ingest:
             with _query_store(db):  # exists, is a store, migrated
@@ -830,6 +830,13 @@ def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token:
     console.print(f"  API     [cyan]http://{shown}:{port}/api/v1/[/]  (OpenAPI: /api/openapi.json, docs: /api/docs)",
                   highlight=False)
     console.print("  [dim]Ctrl-C stops it[/]", highlight=False)
+    if cache and not allow_ingest:  # compute the corpus-wide views once, in the background
+        import threading
+
+        from .api.cache import warm
+
+        local = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else shown
+        threading.Thread(target=warm, args=(f"http://{local}:{port}",), daemon=True).start()
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -9,6 +9,7 @@ every write. Responses carry ``X-Cache: hit|miss`` so a client (and the benchmar
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 
@@ -88,3 +89,32 @@ class ResponseCache:
             while self._items and (len(self._items) > self.max_entries or self._size > self.max_bytes):
                 _, (_, _, old) = self._items.popitem(last=False)
                 self._size -= len(old)
+
+
+#: The corpus-wide views a visitor opens first, computed once at start so that nobody waits for them.
+WARM_PATHS = ("/", "/events", "/map", "/entities", "/articles", "/api/v1/", "/api/v1/events/network",
+              "/api/v1/events/timeline", "/api/v1/places", "/api/v1/entities", "/api/v1/articles")
+
+
+def warm(base_url: str, paths: tuple[str, ...] = WARM_PATHS, *, wait: float = 60.0) -> int:
+    """Ask the server at ``base_url`` for ``paths`` once it listens (filling its response cache); returns how
+    many answered 200. Errors are ignored: warming is a courtesy, not a check."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base_url + "/api/v1/", timeout=5).read()
+            break
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    done = 0
+    for path in paths:
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=120) as response:
+                response.read()
+                done += response.status == 200
+        except (OSError, urllib.error.URLError):
+            continue
+    return done
