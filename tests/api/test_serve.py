@@ -101,3 +101,19 @@ def test_warm_fills_the_cache(corpus):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_demo_stores_the_samples_and_serves_them(tmp_path: Path):
+    port = _free_port()
+    db = tmp_path / "demo.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "newsgraph", "demo", "--workers", "1", "--db", str(db),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait(f"http://127.0.0.1:{port}/api/v1/", proc, seconds=180)
+        body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/").read())
+        assert body["counts"]["articles"] == 13 and body["counts"]["quotes"] > 0
+        assert "Ndaya" in urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=Ndaya").read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out, out[-2000:]
