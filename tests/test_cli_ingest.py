@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "store"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "ingest"))
 
 from store_helpers import make_record, variants, write_records  # noqa: E402
 
@@ -122,6 +123,31 @@ def test_articles_through_the_pipeline_with_a_syndicated_copy(tmp_path: Path):
     (src / "c.txt").write_text("Talks resumed in Oslo.", encoding="utf-8")
     third = runner.invoke(app, ["ingest", str(src / "c.txt"), "--db", str(db), "--model", "no_such_model_xyz"])
     assert third.exit_code == 2 and "no_such_model_xyz" in third.stderr
+
+
+@pytest.mark.slow
+def test_retry_failed_reads_a_repaired_warc_from_the_failed_record_on(tmp_path: Path):
+    from test_retry_failed import warc_page
+    from test_warc import Warc
+
+    warc = Warc(tmp_path / "crawl.warc", compress=False)
+    for town in ("Kano", "Zaria", "Jos"):
+        warc.response(f"https://news.example/{town}", warc_page(town))
+    data = warc.save()
+    warc.path.write_bytes(data[: warc.offsets[1] + 600])  # the download broke off inside the second record
+    db = tmp_path / "c.duckdb"
+    first = runner.invoke(app, ["ingest", str(warc.path), "--db", str(db), "--workers", "1"])
+    assert first.exit_code == 1 and f"{warc.path}#{warc.offsets[1]}" in first.stderr
+    assert summary(first)["articles added"] == 1 and summary(first)["failures"] == 1
+
+    warc.path.write_bytes(data)  # downloaded again, whole
+    retry = runner.invoke(app, ["ingest", "--retry-failed", "--db", str(db), "--workers", "1"])
+    assert retry.exit_code == 0, retry.stderr
+    # the failed record and the rest of the file after it; the record before is not read again
+    assert summary(retry)["articles added"] == 2 and summary(retry)["earlier failures resolved"] == 1
+    assert summary(retry)["already present"] == 0
+    with Store.open(db) as store:
+        assert store.failures() == [] and len(store) == 3
 
 
 @pytest.mark.slow

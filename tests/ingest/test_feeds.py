@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from newsgraph import __version__
 from newsgraph.ingest import Article, Failure, Limits, read_sources
-from newsgraph.ingest.feeds import Fetcher, FetchError, html_fragment_text, read_feed_bytes, user_agent, xml_root
+from newsgraph.ingest.feeds import (EntryFailure, Fetcher, FetchError, html_fragment_text, read_feed_bytes, user_agent,
+                                    xml_root)
 
 PAGE = """<!doctype html><html><head><title>{title} | Lakeside Courier</title>
 <meta property="og:title" content="{title}">{meta}
@@ -176,7 +177,7 @@ def test_feed_url_entries_become_articles_with_each_failure_named(server: Server
     server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(server.base, links))
     feed = server.url("/feed.xml")
     items = read(feed, fetcher=fast_fetcher())
-    kinds = [type(i).__name__ for i in items]
+    kinds = ["Failure" if isinstance(i, Failure) else type(i).__name__ for i in items]
     assert kinds == ["Article", "Article", "Failure", "Article", "Article", "Failure", "Failure", "Article"]
     lake, untitled, private, moved, flaky, pdf, gone, zipped = items
 
@@ -193,6 +194,11 @@ def test_feed_url_entries_become_articles_with_each_failure_named(server: Server
     assert private.item == f"{feed}#3 <{server.url('/private/memo.html')}>"
     assert private.reason == "disallowed by robots.txt"
     assert "/private/memo.html" not in server.paths()
+    # a failed page keeps its link and the entry's metadata, to be fetched again without the feed
+    assert isinstance(private, EntryFailure) and private.context == {
+        "link": server.url("/private/memo.html"), "title": "Entry 3", "published": "2024-11-21T03:15:00+03:00",
+        "authors": ["Wanjiru Kamau"], "tags": ["Fisheries"], "id": "tag:courier.example,2024:3",
+        "feed_title": "Lakeside Courier"}
 
     assert moved.title == "Moved story" and moved.url == server.url("/news/moved.html")
     assert flaky.title == "Third time lucky" and server.counts["/flaky.html"] == 3

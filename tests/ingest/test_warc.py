@@ -14,7 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsgraph.ingest import Article, Failure, Limits, read_sources
-from newsgraph.ingest.warc import WarcStats, decode_content, dechunk, read_warc_file
+from newsgraph.ingest.warc import RecordFailure, WarcStats, decode_content, dechunk, read_warc_file, read_warc_record
 
 PAGE = """<!doctype html><html><head><title>Ferry service resumes in {town} | Coast Herald</title>
 <meta property="og:title" content="Ferry service resumes in {town}">
@@ -191,7 +191,8 @@ def test_bad_records_fail_alone_and_name_file_record_and_reason(tmp_path: Path):
     warc.response("https://news.example/ok", page("Douala"))
     warc.save()
     items = read(warc.path, limits=Limits(max_bytes=50_000))
-    assert [type(i) for i in items] == [Failure] * 5 + [Article]
+    assert [type(i) for i in items] == [RecordFailure] * 5 + [Article]
+    assert all(failure.context == {"rest": False} for failure in items[:5])  # each fails alone
     for failure, offset in zip(items, warc.offsets):
         assert failure.item == f"{warc.path}#{offset}"
     assert "no article text" in items[0].reason and "https://news.example/empty" in items[0].reason
@@ -327,3 +328,54 @@ def test_arbitrary_bytes_never_crash_the_warc_reader(tmp_path: Path, data: bytes
         assert isinstance(item, (Article, Failure))
         if isinstance(item, Failure):
             assert item.item.startswith(str(path)) and item.reason
+
+
+def test_a_record_is_read_alone_by_seeking_to_its_offset(tmp_path: Path):
+    """read_warc_record(FILE, OFFSET) gives what the whole read named FILE#OFFSET, and only that."""
+    warc = Warc(tmp_path / "crawl.warc.gz")
+    warc.warcinfo()
+    warc.request("https://news.example/a")
+    for town in ("Lome", "Kara", "Sokode"):
+        warc.response(f"https://news.example/{town}", page(town))
+    warc.save()
+    whole = read(warc.path)
+    for article, offset in zip(whole, warc.offsets[2:]):
+        stats = WarcStats()
+        [alone] = read_warc_record(warc.path, offset, Limits(), stats=stats)
+        assert isinstance(alone, Article) and alone.item == f"{warc.path}#{offset}"
+        assert (alone.id, alone.url, alone.title, alone.text, alone.published) == (
+            article.id, article.url, article.title, article.text, article.published)
+        assert stats.records == 1
+    # rest=True reads on to the end of the file; name= names the items
+    on = list(read_warc_record(warc.path, warc.offsets[3], Limits(), rest=True, name="crawl"))
+    assert [a.item for a in on] == [f"crawl#{warc.offsets[3]}", f"crawl#{warc.offsets[4]}"]
+    # a record that is no HTML response, and an offset past the end, fail naming the offset
+    [request] = read_warc_record(warc.path, warc.offsets[1], Limits())
+    assert isinstance(request, RecordFailure) and request.item == f"{warc.path}#{warc.offsets[1]}"
+    assert "not an HTTP 2xx response (request)" in request.reason
+    size = warc.path.stat().st_size
+    [past] = read_warc_record(warc.path, size + 10, Limits())
+    assert isinstance(past, RecordFailure) and f"the file ends before it (it has {size:,} bytes)" in past.reason
+    with pytest.raises(ValueError):
+        list(read_warc_record(warc.path, -1, Limits()))
+
+
+def test_an_offset_inside_a_record_fails_without_reading_on(tmp_path: Path):
+    warc = Warc(tmp_path / "c.warc", compress=False)
+    warc.response("https://news.example/a", page("Kano"))
+    warc.response("https://news.example/b", page("Zaria"))
+    warc.save()
+    items = list(read_warc_record(warc.path, warc.offsets[0] + 7, Limits()))
+    assert len(items) == 1 and isinstance(items[0], RecordFailure)
+    assert items[0].item == f"{warc.path}#{warc.offsets[0] + 7}"
+    assert f"no readable WARC record at offset {warc.offsets[0] + 7}" in items[0].reason
+
+
+def test_truncation_is_marked_as_stopping_the_rest_of_the_file(tmp_path: Path):
+    warc = Warc(tmp_path / "cut.warc", compress=False)
+    warc.response("https://news.example/a", page("Kano"))
+    warc.response("https://news.example/b", page("Zaria"))
+    data = warc.save()
+    warc.path.write_bytes(data[:-400])
+    [_, failure] = read(warc.path)
+    assert isinstance(failure, RecordFailure) and failure.context == {"rest": True}

@@ -6,6 +6,7 @@ spellings, George Bush / George W. Bush)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -309,6 +310,109 @@ def test_incremental_and_reingesting_changes_nothing(tmp_path: Path):
                 else f"SELECT * FROM {table} ORDER BY ALL"
             assert store.con.execute(query).fetchall() == rows
         assert store.con.execute("SELECT count(*) FROM corpus_merges").fetchone()[0] == merges
+
+
+def _recounted(con) -> dict:
+    """The corpus tables' aggregates counted afresh from the final links (as the resolver counted them before
+    it kept them incrementally), and the most frequent types, countries and role spellings (any of which may
+    be the one shown when several are as frequent)."""
+    out: dict = {"entities": {}, "aliases": set(), "roles": {}, "types": defaultdict(set),
+                 "countries": defaultdict(set), "spellings": defaultdict(set)}
+    for cid, n_art, n_men, first, last in con.execute("""
+            SELECT e.corpus_entity, count(DISTINCT e.article_id), sum(e.n_mentions), min(a.published_date),
+                   max(a.published_date)
+            FROM entities e JOIN articles a ON a.id = e.article_id GROUP BY 1""").fetchall():
+        out["entities"][cid] = (n_art, n_men, first, last)
+    out["aliases"] = set(con.execute("""
+            SELECT e.corpus_entity, e.name, 'name', count(DISTINCT e.article_id), sum(e.n_mentions),
+                   min(a.published_date), max(a.published_date)
+            FROM entities e JOIN articles a ON a.id = e.article_id GROUP BY ALL
+            UNION ALL
+            SELECT e.corpus_entity, m.text, 'acronym', count(DISTINCT e.article_id), count(*),
+                   min(a.published_date), max(a.published_date)
+            FROM mentions m JOIN entities e ON e.article_id = m.article_id AND e.entity_id = m.entity_id
+            JOIN articles a ON a.id = e.article_id
+            WHERE e.type <> 'PERSON' AND m.text <> e.name
+              AND regexp_full_match(replace(m.text, '.', ''), '[A-Z][A-Z0-9&]{1,7}') GROUP BY ALL""").fetchall())
+    for cid, role, first, last, n_art in con.execute("""
+            SELECT r.corpus_entity, lower(r.role), min(a.published_date), max(a.published_date),
+                   count(DISTINCT r.article_id)
+            FROM (SELECT corpus_entity, article_id, unnest(roles) AS role FROM entities) r
+            JOIN articles a ON a.id = r.article_id GROUP BY 1, 2""").fetchall():
+        out["roles"][(cid, role)] = (first, last, n_art)
+    for key, column in (("types", "type"), ("countries", "country")):
+        for cid, value in con.execute(f"""
+                SELECT corpus_entity, {column} FROM (
+                    SELECT corpus_entity, {column}, rank() OVER (PARTITION BY corpus_entity ORDER BY n DESC) r
+                    FROM (SELECT corpus_entity, {column}, count(*) AS n FROM entities
+                          WHERE {column} IS NOT NULL GROUP BY ALL)) WHERE r = 1""").fetchall():
+            out[key][cid].add(value)
+    spellings = con.execute("""
+            SELECT corpus_entity, lower(role), role FROM (
+                SELECT corpus_entity, role, rank() OVER (PARTITION BY corpus_entity, lower(role) ORDER BY n DESC) r
+                FROM (SELECT corpus_entity, role, count(*) AS n FROM (
+                          SELECT corpus_entity, unnest(roles) AS role FROM entities) GROUP BY ALL)) WHERE r = 1""")
+    for cid, role, spelled in spellings.fetchall():
+        out["spellings"][(cid, role)].add(spelled)
+    return out
+
+
+def assert_aggregates_are_exact(store: Store) -> None:
+    con = store.con
+    assert con.execute("SELECT count(*) FROM entities WHERE corpus_entity IS NULL").fetchone()[0] == 0
+    fresh = _recounted(con)
+    stored = {row[0]: row[1:] for row in con.execute(
+        "SELECT id, n_articles, n_mentions, first_seen, last_seen, type, country, key FROM corpus_entities").fetchall()}
+    assert set(stored) == set(fresh["entities"])  # one row per linked corpus entity, none for absorbed ones
+    for cid, (n_art, n_men, first, last, typ, country, key) in stored.items():
+        assert (n_art, n_men, first, last) == fresh["entities"][cid], cid
+        assert typ in fresh["types"][cid], cid
+        if key and key.startswith(("country:", "norp:")):
+            assert country == key.split(":", 1)[1]
+        else:
+            assert country in (fresh["countries"][cid] or {None}), cid
+    aliases = set(con.execute("""SELECT corpus_entity, name, kind, n_articles, n_mentions, first_seen, last_seen
+                                 FROM corpus_aliases""").fetchall())
+    assert aliases == fresh["aliases"]
+    roles = {(cid, role.lower()): (first, last, n, role) for cid, role, first, last, n in con.execute(
+        "SELECT corpus_entity, role, first_seen, last_seen, n_articles FROM corpus_roles").fetchall()}
+    assert {k: v[:3] for k, v in roles.items()} == fresh["roles"]
+    for key, (*_, spelled) in roles.items():
+        assert spelled in fresh["spellings"][key], key
+
+
+def test_aggregates_kept_batch_by_batch_equal_a_recount(tmp_path: Path):
+    """Many small batches (bare surnames and acronyms absorbed by later full names, roles in two spellings,
+    dates missing, places by GeoNames id), then a new process adding more: the aggregates the resolver keeps
+    incrementally are what counting everything again gives."""
+    import random
+
+    rng = random.Random(7)
+    people = [P("Soraya Benali", ["Spokeswoman"], "MAR"), P("Soraya Benali", ["spokeswoman"], "MAR"),
+              P("Benali"), P("S. Benali", [], "MAR"), P("Okafor"), P("James Okafor", ["Minister", "Envoy"], "NGA"),
+              P("Joseph Okafor", ["Coach"], "NGA"), P("Vasquez-Olmo", ["Judge"]), P("Ines Vasquez-Olmo", ["judge"])]
+    orgs = [O("NLF"), O("Northern Lakes Front", "KEN"), O("Northern Lakes Front", "KEN", ["NLF", "N.L.F."]),
+            O("Defense Ministry", "RUS"), O("Ministry of Defense", "RUS", ["MoD"]), O("Atlas Relief Network", None,
+                                                                                       ["ARN", "ARN"])]
+    places = [G("Lima", "PER"), G("Peru", "PER"), ("Andes", "LOC", [], "PER", []), G("Springfield", "USA")]
+    records = []
+    for n in range(90):
+        chosen = rng.sample(people, 2) + rng.sample(orgs, 2) + rng.sample(places, 2)
+        day = None if n % 11 == 0 else f"20{rng.randint(18, 23)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        geo = [(i, rng.choice([3936456, 4409896])) for i, e in enumerate(chosen) if e[0] in ("Lima", "Springfield")]
+        records.append(article(f"x{n:03d}", day, *chosen, places=geo))
+    path = tmp_path / "agg.duckdb"
+    with Store.open(path, batch_size=7, max_seconds=1e9) as store:
+        store.add(records[:60])
+        absorbed = store.con.execute("SELECT count(*) FROM corpus_merges WHERE decision = 'merged' "
+                                     "AND other IS NOT NULL").fetchone()[0]
+        assert absorbed >= 1  # some entity was absorbed by another: its aggregates were recounted
+        assert_aggregates_are_exact(store)
+    with Store.open(path, batch_size=5, max_seconds=1e9) as store:  # a new process: the resolver reloads
+        store.add(records[60:])
+        assert_aggregates_are_exact(store)
+        ce.resolve_all(store)  # resolving everything again in one go: exact too
+        assert_aggregates_are_exact(store)
 
 
 def test_resolve_all_gives_the_same_entities(store):

@@ -125,6 +125,37 @@ def test_failure_key(tmp_path: Path):
     odd = tmp_path / "name:5"
     odd.write_text("x")
     assert failure_key(str(odd)) == (str(odd), "")
+    # WARC records by offset; feed entries by their link (stable when the feed lists them elsewhere later),
+    # or by number without one; a feed URL as it is (its port is no line number)
+    warc = tmp_path / "crawl.warc.gz"
+    assert failure_key(f"{warc}#1234") == (str(warc), "#1234")
+    feed = tmp_path / "news.rss"
+    assert failure_key(f"{feed}#3 <https://x.example/a?b=1>") == (str(feed), "<https://x.example/a?b=1>")
+    assert failure_key(f"{feed}#4") == (str(feed), "#4")
+    url = "http://127.0.0.1:8080"
+    assert failure_key(url) == (url, "")
+    assert failure_key(f"{url}/feed.xml#2 <{url}/a.html>") == (f"{url}/feed.xml", f"<{url}/a.html>")
+    assert failure_key(f"{url}/feed.xml#5") == (f"{url}/feed.xml", "#5")
+    hashed = tmp_path / "notes#2"
+    hashed.write_text("x")
+    assert failure_key(str(hashed)) == (str(hashed), "")
+
+
+def test_a_file_that_fails_again_in_the_batch_is_not_resolved_by_what_was_read_before(store, tmp_path: Path):
+    """The records of a WARC read before its truncation succeed; the file's own failure, recorded again in the
+    same batch, stays unresolved (and counts one resolution at most when it is resolved)."""
+    warc = tmp_path / "cut.warc.gz"
+    warc.write_bytes(b"x")
+    store.add([Failure(str(warc), "corrupt or truncated WARC at offset 10, the rest of the file is not read")])
+    stats = store.add([(f"{warc}#0", make_record("w0")), (f"{warc}#500", make_record("w1", text="Another text.",
+                                                                                         url=None)),
+                       Failure(str(warc), "corrupt or truncated WARC at offset 900, the rest of the file is not read")])
+    assert (stats.added, stats.failed, stats.resolved) == (2, 1, 0)
+    [row] = store.failures()
+    assert row.locator == "" and row.attempts == 2 and "offset 900" in row.reason
+    stats = store.add([(f"{warc}#1400", make_record("w2", text="A third text.", url=None)),
+                       (f"{warc}#1900", make_record("w3", text="A fourth text.", url=None))])
+    assert stats.resolved == 1 and store.failures() == []
 
 
 def test_unencodable_text_is_a_failure_not_a_crash(store):

@@ -146,3 +146,48 @@ def test_read_only_store_reads_but_refuses_writes(tmp_path: Path):
         assert store.record("a1").id == "a1" and "a1" in store and "zz" not in store
         with pytest.raises(StoreError, match="read-only"):
             store.add_one(make_record("a2"))
+
+
+def test_migration_to_v6_rekeys_warc_and_feed_failures_and_adds_their_context(tmp_path: Path):
+    """Version 5 keyed a failed WARC record or feed entry as a whole file named ``FILE#N`` that does not exist
+    (a feed URL mangled into a path), so it could never be retried: version 6 gives them their locators."""
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    for migration in MIGRATIONS[:5]:
+        migration(con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '5'), ('created_at', '2025-01-01'), ('created_by', 't')")
+    warc, feed, plain = tmp_path / "crawl.warc.gz", tmp_path / "news.rss", tmp_path / "bad.txt"
+    url = "http://127.0.0.1:8000/feed.xml"
+    real = tmp_path / "notes#7"  # a real file whose name ends like a locator stays whole
+    real.write_text("x")
+    rows = [  # (source as v5 keyed it, item, reason, last_seen, attempts, resolved)
+        (f"{warc}#1234", f"{warc}#1234", "record too large", "2025-01-02", 1, False),
+        (f"{feed}#3 <http:/x.example/a>", f"{feed}#3 <http://x.example/a>", "HTTP 500", "2025-01-02", 2, False),
+        (f"{feed}#2", f"{feed}#2", "the entry has no content or summary and no link", "2025-01-02", 1, False),
+        # one page listed at two positions by two runs: one row, the latest failure's, attempts added up
+        (f"{tmp_path}/http:/127.0.0.1:8000/feed.xml#1 <http:/127.0.0.1:8000/p.html>",
+         f"{url}#1 <http://127.0.0.1:8000/p.html>", "HTTP 503", "2025-01-02", 1, False),
+        (f"{tmp_path}/http:/127.0.0.1:8000/feed.xml#2 <http:/127.0.0.1:8000/p.html>",
+         f"{url}#2 <http://127.0.0.1:8000/p.html>", "HTTP 500", "2025-01-05", 3, False),
+        (str(plain), str(plain), "empty text", "2025-01-02", 1, False),
+        (str(real), str(real), "empty text", "2025-01-02", 1, True),
+    ]
+    for source, item, reason, seen, attempts, resolved in rows:
+        con.execute("INSERT INTO failures VALUES (?, '', ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?, NULL, 'articles')",
+                    [source, item, reason, seen, seen, attempts, resolved])
+    con.close()
+
+    with Store.open(path) as store:
+        assert store.version == SCHEMA_VERSION == 6
+        assert "context" in columns(store.con, "failures")
+        got = {(r.source, r.locator): (r.item, r.reason, r.attempts, r.resolved, r.context)
+               for r in store.failures(unresolved=False)}
+    assert got == {
+        (str(warc), "#1234"): (f"{warc}#1234", "record too large", 1, False, None),
+        (str(feed), "<http://x.example/a>"): (f"{feed}#3 <http://x.example/a>", "HTTP 500", 2, False, None),
+        (str(feed), "#2"): (f"{feed}#2", "the entry has no content or summary and no link", 1, False, None),
+        (url, "<http://127.0.0.1:8000/p.html>"): (f"{url}#2 <http://127.0.0.1:8000/p.html>", "HTTP 500", 4, False,
+                                                  None),
+        (str(plain), ""): (str(plain), "empty text", 1, False, None),
+        (str(real), ""): (str(real), "empty text", 1, True, None),
+    }

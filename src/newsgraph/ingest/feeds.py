@@ -10,7 +10,10 @@ Each entry becomes one :class:`Article`:
 
 An entry without a link is read from its own content in both modes.  Every entry that cannot be read is a
 :class:`Failure` named ``FEED#N <LINK>`` (N counts entries from 1) with the reason; a feed that cannot be read
-(malformed with no entries, not a feed, unreachable) is one Failure named by the feed.
+(malformed with no entries, not a feed, unreachable) is one Failure named by the feed.  An entry whose linked
+page failed is an :class:`EntryFailure`, which keeps the link and the entry's metadata: retrying it
+(``newsgraph ingest --retry-failed``) fetches that page again with :func:`read_entry_page`, without the feed,
+and gives the article the feed would have given.
 
 Dates: the page's own metadata first, else the entry's ``published`` (else its ``updated``: Atom requires only
 that one), normalized to ISO 8601.
@@ -40,7 +43,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -449,39 +452,72 @@ def _entry_text(entry) -> str:
     return value.strip() if kind == "text/plain" else html_fragment_text(value)
 
 
-def _fill(article: Article, entry, feed_title: str | None) -> Article:
-    """Entry and feed metadata where the article has none of its own."""
+def entry_metadata(entry, feed_title: str | None) -> dict:
+    """What a feed entry (and its feed) tells about the article it links to: ``title``, ``published``,
+    ``authors``, ``tags``, ``id`` (the entry id) and ``feed_title``; plain JSON values, so a failed entry can be
+    kept (in the store's failures table) and its page fetched again later with the same metadata."""
     title = " ".join((entry.get("title") or "").split())
-    article.title = article.title or title or None
-    article.published = article.published or _entry_published(entry)
-    article.authors = article.authors or _entry_authors(entry)
-    article.tags = article.tags or _entry_tags(entry)
+    ident = entry.get("id")
+    return {"title": title or None, "published": _entry_published(entry), "authors": _entry_authors(entry),
+            "tags": _entry_tags(entry), "id": ident.strip() if isinstance(ident, str) and ident.strip() else None,
+            "feed_title": feed_title}
+
+
+def _fill(article: Article, meta: dict) -> Article:
+    """Entry and feed metadata (:func:`entry_metadata`) where the article has none of its own."""
+    article.title = article.title or meta.get("title") or None
+    article.published = article.published or meta.get("published")
+    article.authors = article.authors or list(meta.get("authors") or [])
+    article.tags = article.tags or list(meta.get("tags") or [])
+    feed_title = meta.get("feed_title")
     if feed_title and (not article.source or article.source.lower() == (urlsplit(article.url or "").netloc or
                                                                          "").lower()):
         article.source = feed_title  # the page names no site (trafilatura fell back on the host name)
-    ident = entry.get("id")
-    if isinstance(ident, str) and ident.strip():
-        article.id = ident.strip()
+    if meta.get("id"):
+        article.id = meta["id"]
     return article
 
 
-def _entry_article(entry, link: str | None, item: str, limits: Limits, feed_title: str | None) -> Article:
+@dataclass(slots=True)
+class EntryFailure(Failure):
+    """A feed entry whose linked page could not be fetched or read. ``context`` keeps what reading it again
+    needs without the feed (which may no longer list it): ``link`` and the entry's metadata
+    (:func:`entry_metadata`); the store saves it with the failure and ``--retry-failed`` hands it to
+    :func:`read_entry_page`."""
+
+    context: dict = field(default_factory=dict)
+
+
+def _entry_article(meta: dict, entry, link: str | None, item: str, limits: Limits) -> Article:
     text = _entry_text(entry)
     if not text:
         raise ReadError("the entry has no content or summary" + ("" if link else " and no link"))
     article = Article(text=check_text(text, limits), url=link, item=item)
-    return _fill(article, entry, feed_title)
+    return _fill(article, meta)
 
 
-def _fetched_article(entry, link: str, item: str, limits: Limits, fetcher: Fetcher,
-                     feed_title: str | None) -> Article:
+def _fetched_article(meta: dict, link: str, item: str, limits: Limits, fetcher: Fetcher) -> Article:
     if not _is_http(link):
         raise ReadError(f"the entry's link is not an http(s) URL: {link}")
     response = fetcher.fetch_html(link, max_bytes=limits.max_bytes)
     page = decode_html(response.body, media_type(response.content_type)[1])
     article = article_from_html(page, item, limits, url=response.url)
     article.url = article.url or response.url
-    return _fill(article, entry, feed_title)
+    return _fill(article, meta)
+
+
+def read_entry_page(link: str, item: str, limits: Limits, *, fetcher: Fetcher | None = None,
+                    context: dict | None = None) -> Article | Failure:
+    """A feed entry's page fetched again on its own (retrying an :class:`EntryFailure`): the article the feed
+    reader gives for the entry, named ``item``, its metadata filled from ``context`` (the failure's saved
+    :func:`entry_metadata`; without it, from the page alone). Fetched politely through ``fetcher`` (robots.txt,
+    rate limit, retries). Never raises for the page: an :class:`EntryFailure` with the reason, keeping the
+    context for the next attempt."""
+    meta = {k: v for k, v in (context or {}).items() if k != "link"}
+    try:
+        return _fetched_article(meta, link, item, limits, fetcher or Fetcher())
+    except ReadError as err:
+        return EntryFailure(item, str(err), context={"link": link, **meta})
 
 
 def read_feed_bytes(data: bytes, name: str, limits: Limits, *, fetch: bool = True, fetcher: Fetcher | None = None,
@@ -518,13 +554,17 @@ def read_feed_bytes(data: bytes, name: str, limits: Limits, *, fetch: bool = Tru
         if link and base_url:
             link = urljoin(base_url, link)
         item = f"{name}#{number}" + (f" <{link}>" if link else "")
+        meta = entry_metadata(entry, feed_title)
         try:
             if fetch and link:
-                yield _fetched_article(entry, link, item, limits, fetcher, feed_title)
+                yield _fetched_article(meta, link, item, limits, fetcher)
             else:
-                yield _entry_article(entry, link, item, limits, feed_title)
+                yield _entry_article(meta, entry, link, item, limits)
         except ReadError as err:
-            yield Failure(item, str(err))
+            if fetch and link:
+                yield EntryFailure(item, str(err), context={"link": link, **meta})
+            else:
+                yield Failure(item, str(err))
 
 
 def read_feed_file(path: Path, limits: Limits, *, fetch: bool = True,
@@ -576,5 +616,6 @@ def read_feed_url(url: str, limits: Limits, *, fetch: bool = True,
                                content_type=response.content_type)
 
 
-__all__ = ["Fetcher", "FetchError", "Response", "read_feed_bytes", "read_feed_file", "read_feed_url",
-           "read_xml_file", "html_fragment_text", "user_agent", "xml_root", "CONTACT_ENV"]
+__all__ = ["EntryFailure", "Fetcher", "FetchError", "Response", "entry_metadata", "read_entry_page", "read_feed_bytes",
+           "read_feed_file", "read_feed_url", "read_xml_file", "html_fragment_text", "user_agent", "xml_root",
+           "CONTACT_ENV"]

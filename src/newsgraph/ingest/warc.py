@@ -27,6 +27,7 @@ opts into using them for pages whose metadata gives no date (CLI ``--published``
 from __future__ import annotations
 
 import logging
+import os
 import re
 import zlib
 from collections import Counter
@@ -272,24 +273,63 @@ def _where(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
+@dataclass(slots=True)
+class RecordFailure(Failure):
+    """A WARC record that could not be read, named ``FILE#OFFSET``. ``context["rest"]`` is true when the failure
+    also stopped the reading of the file (a truncated or corrupt archive from this record on): a retry then reads
+    from the record to the end of the file (:func:`read_warc_record` with ``rest=True``), not the record alone."""
+
+    context: dict = field(default_factory=dict)
+
+
 def read_warc_file(path: Path, limits: Limits, *, date_fallback: str | None = None,
                    stats: WarcStats | None = None) -> Iterator[Article | Failure]:
     """Articles from the HTML responses of a WARC file (plain or record-gzipped), in file order.
 
     ``stats`` (optional) is filled with what was read and skipped; the same summary is logged at INFO level.
     """
+    yield from _read_warc(path, limits, date_fallback=date_fallback, stats=stats, name=str(path))
+
+
+def read_warc_record(path: Path, offset: int, limits: Limits, *, date_fallback: str | None = None,
+                     rest: bool = False, name: str | None = None,
+                     stats: WarcStats | None = None) -> Iterator[Article | Failure]:
+    """The record at byte ``offset`` of a WARC file (the ``FILE#OFFSET`` that :func:`read_warc_file` names it by),
+    read by seeking there rather than through the records before it: its article or a Failure, named
+    ``NAME#OFFSET`` (``name`` defaults to the path). ``rest=True`` reads on from the record to the end of the file
+    (retrying a failure that stopped the reading of the file). A record that is not an HTML response, or an
+    offset where no record starts, is a Failure saying so."""
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, not {offset}")
+    yield from _read_warc(path, limits, date_fallback=date_fallback, stats=stats,
+                          name=str(path) if name is None else name, start=offset, single=not rest)
+
+
+def _read_warc(path: Path, limits: Limits, *, date_fallback: str | None, stats: WarcStats | None, name: str,
+               start: int | None = None, single: bool = False) -> Iterator[Article | Failure]:
+    """The reader behind :func:`read_warc_file` (``start`` None: the whole file) and :func:`read_warc_record`
+    (from the record at byte ``start``; only that record when ``single``)."""
     from warcio.archiveiterator import ArchiveIterator
 
     if date_fallback not in DATE_FALLBACKS:
         raise ValueError(f"date_fallback must be one of {DATE_FALLBACKS}")
     stats = stats if stats is not None else WarcStats()
-    name = str(path)
-    produced = 0
+    here = f"{name}#{start}" if start is not None else name  # what a failure before the first record is named
+    produced = read = 0
     with open(path, "rb") as handle:
+        if start is not None:
+            handle.seek(start)
+            if start > 0 and not handle.read(1):
+                size = os.fstat(handle.fileno()).st_size
+                yield RecordFailure(here, f"no WARC record at offset {start}: the file ends before it "
+                                          f"(it has {size:,} bytes)", context={"rest": not single})
+                return
+            handle.seek(start)
         try:
             records = ArchiveIterator(handle, no_record_parse=False, ensure_http_headers=False)
         except Exception as err:  # noqa: BLE001 - warcio raises plain Exceptions on bad input
-            yield Failure(name, f"cannot read the WARC: {_where(err)}")
+            what = "the WARC" if start is None else f"the WARC record at offset {start}"
+            yield _failure(here, f"cannot read {what}: {_where(err)}", start, single)
             return
         offset = 0
         while True:
@@ -299,23 +339,36 @@ def read_warc_file(path: Path, limits: Limits, *, date_fallback: str | None = No
                 break
             except Exception as err:  # noqa: BLE001 - broken header, bad gzip member, cut-off file...
                 stats.failures += 1
-                where = f"at offset {records.offset}" if stats.records else "from the start"
-                yield Failure(name, f"corrupt or truncated WARC {where}, the rest of the file is not read: "
-                                    f"{_where(err)}")
+                if start is not None and not read:
+                    yield _failure(here, f"no readable WARC record at offset {start} (the archive is corrupt or "
+                                         f"truncated there, or no record starts there)" + (
+                                             "" if single else ", the rest of the file is not read") +
+                                   f": {_where(err)}", start, single)
+                else:
+                    where = f"at offset {records.offset}" if read else "from the start"
+                    yield Failure(name, f"corrupt or truncated WARC {where}, the rest of the file is not read: "
+                                        f"{_where(err)}")
                 produced += 1
                 break
             stats.records += 1
+            read += 1
             offset = records.offset
             item = f"{name}#{offset}"
             broken = _broken_header(record)
             if broken:
                 stats.failures += 1
-                yield Failure(item, f"corrupt WARC record header ({broken}), the rest of the file is not read")
+                yield RecordFailure(item, f"corrupt WARC record header ({broken}), the rest of the file is not read",
+                                    context={"rest": True})
                 produced += 1
                 break
             reason = _skip_reason(record)
             if reason is not None:
                 stats.skipped[reason] += 1
+                if single:
+                    yield RecordFailure(item, f"the record at offset {offset} is not an HTTP 2xx response "
+                                              f"({reason})", context={"rest": False})
+                    produced += 1
+                    break
                 continue
             uri = _header(record.rec_headers, "WARC-Target-URI")
             result: Article | Failure | None
@@ -326,16 +379,22 @@ def read_warc_file(path: Path, limits: Limits, *, date_fallback: str | None = No
                                     f"{limits.max_bytes:,} bytes")
                 result = _article(record, item, uri, limits, date_fallback)
             except ReadError as err:
-                result = Failure(item, f"{err} ({uri or _record_id(record) or 'no target URI'})")
+                result = RecordFailure(item, f"{err} ({uri or _record_id(record) or 'no target URI'})",
+                                       context={"rest": False})
             except Exception as err:  # noqa: BLE001 - the stream broke while the payload was read
                 stats.failures += 1
                 why = str(err) if isinstance(err, TruncatedRecord) else _where(err)
-                yield Failure(item, f"corrupt or truncated WARC in this record, the rest of the file is not "
-                                    f"read: {why}")
+                yield RecordFailure(item, f"corrupt or truncated WARC in this record, the rest of the file is not "
+                                          f"read: {why}", context={"rest": True})
                 produced += 1
                 break
             if result is None:
                 stats.skipped["non-HTML response"] += 1
+                if single:
+                    yield RecordFailure(item, f"the record at offset {offset} is not an HTML page "
+                                              f"({uri or 'no target URI'})", context={"rest": False})
+                    produced += 1
+                    break
                 continue
             if isinstance(result, Failure):
                 stats.failures += 1
@@ -343,7 +402,20 @@ def read_warc_file(path: Path, limits: Limits, *, date_fallback: str | None = No
                 stats.articles += 1
             produced += 1
             yield result
-    log.info("%s: %s", name, stats.summary())
+            if single:
+                break
+    log.info("%s: %s", here, stats.summary())
     if not produced:
-        yield Failure(name, "no HTML response records in the WARC" + (
-            f" ({stats.summary()})" if stats.records else " (empty file)"))
+        if start is None:
+            yield Failure(name, "no HTML response records in the WARC" + (
+                f" ({stats.summary()})" if stats.records else " (empty file)"))
+        else:
+            yield RecordFailure(here, f"no WARC record at offset {start}" + (
+                f" ({stats.summary()})" if stats.records else ""), context={"rest": not single})
+
+
+def _failure(item: str, reason: str, start: int | None, single: bool) -> Failure:
+    """A failure before the first record: of the whole file (``start`` None), else of the record at ``start``."""
+    if start is None:
+        return Failure(item, reason)
+    return RecordFailure(item, reason, context={"rest": not single})

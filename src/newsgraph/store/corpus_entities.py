@@ -8,9 +8,11 @@ roles over time and the reasons for each join.
 When it runs
     :func:`resolve` links every article entity whose ``corpus_entity`` is still null, and nothing else, so it is
     incremental and idempotent. :class:`~newsgraph.store.Store` calls it after each committed batch that added
-    articles (the marked hook in ``Store.flush``), in its own transaction: a crash between the two leaves the
-    new rows null, and the next batch (or ``newsgraph entity``) links them. A store migrated from an older
-    schema has all its rows null and is resolved the same way. Re-ingesting an article adds no entity rows, so
+    articles (the marked hook in ``Store.flush``), in its own transaction, handing it the new articles' rows
+    built from their records (:func:`article_rows`), so a batch costs no read of the ``entities`` or
+    ``mentions`` tables. A crash between the two transactions leaves the new rows null; the first batch of the
+    next run (or ``newsgraph entity``) reads what waits from the tables and links it. A store migrated from an
+    older schema has all its rows null and is resolved the same way. Re-ingesting an article adds no entity rows, so
     it changes nothing. Joins are never undone: a later article can make a surname ambiguous, which stops
     further joins, but does not split what was joined while it was unambiguous.
 
@@ -64,8 +66,9 @@ Guards (a candidate they reject is a *near miss*, recorded with the guard for ``
 
 Tables (see :func:`newsgraph.store.schema`'s corpus migration): ``corpus_entities``, ``corpus_aliases``,
 ``corpus_roles``, ``corpus_merges`` (the decisions: ``merged`` or ``kept apart``, with rule, evidence and
-articles). Their aggregates (counts, first/last seen, roles over time) are recomputed from the ``entities``
-rows of each corpus entity a batch touched.
+articles). Their aggregates (counts, first/last seen, roles over time) are kept up to date batch by batch:
+the stored aggregates of each corpus entity a batch touched plus what the batch's rows add (work in proportion to
+the batch, not to the store); an entity that absorbed another is counted afresh from its ``entities`` rows.
 
 Queries (the API behind ``newsgraph entity``): :func:`find`, :func:`profile`, :func:`explanations`,
 :func:`lookup`.
@@ -209,8 +212,9 @@ class _Row:
     roles: list[str]
     country: str | None
     date: datetime.date | None
-    mentions: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)  # the texts of its mentions, in text order
     geonameid: int | None = None
+    n_mentions: int = 0
 
 
 @dataclass
@@ -223,8 +227,10 @@ class _Corpus:
     key: str | None = None  # "country:USA", "geo:123", "norp:TUR" for entities keyed by a code
     forms: set[tuple[str, ...]] = field(default_factory=set)  # persons: key words of the multi-word names
     names: set[str] = field(default_factory=set)  # plain keys of the names it was written as
-    countries: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)  # its article entities' countries, counted
+    types: Counter = field(default_factory=Counter)  # ... and types (its type is the most frequent)
     roles: set[str] = field(default_factory=set)
+    spellings: dict[str, Counter] = field(default_factory=dict)  # role (lower case) -> its spellings, counted
     first: datetime.date | None = None
     last: datetime.date | None = None
     articles: int = 0
@@ -310,6 +316,15 @@ class Resolver:
                 WHERE corpus_entity IS NOT NULL AND country IS NOT NULL GROUP BY ALL""").fetchall():
             if cid in r.entities:
                 r.entities[cid].countries[country] += n
+        for cid, typ, n in con.execute("""SELECT corpus_entity, type, count(*) FROM entities
+                WHERE corpus_entity IS NOT NULL AND type IS NOT NULL GROUP BY ALL""").fetchall():
+            if cid in r.entities:
+                r.entities[cid].types[typ] += n
+        for cid, role, n in con.execute("""SELECT corpus_entity, role, count(*) FROM (
+                SELECT corpus_entity, unnest(roles) AS role FROM entities
+                WHERE corpus_entity IS NOT NULL AND len(roles) > 0) WHERE role IS NOT NULL GROUP BY ALL""").fetchall():
+            if cid in r.entities:
+                r.entities[cid].spellings.setdefault(role.lower(), Counter())[role] += n
         for cid, role in con.execute("SELECT corpus_entity, lower(role) FROM corpus_roles").fetchall():
             if cid in r.entities:
                 r.entities[cid].roles.add(role)
@@ -381,7 +396,12 @@ class Resolver:
         self._index_name(ce, row.name)
         if row.country:
             ce.countries[row.country] += 1
-        ce.roles.update(r.lower() for r in row.roles)
+        if row.type:
+            ce.types[row.type] += 1
+        for role in row.roles:
+            if role is not None:
+                ce.roles.add(role.lower())
+                ce.spellings.setdefault(role.lower(), Counter())[role] += 1
         if row.date is not None:
             ce.first = row.date if ce.first is None else min(ce.first, row.date)
             ce.last = row.date if ce.last is None else max(ce.last, row.date)
@@ -637,7 +657,10 @@ class Resolver:
         self.plain_surnames[dst.id] |= self.plain_surnames.pop(src.id, set())
         dst.forms |= src.forms
         dst.countries.update(src.countries)
+        dst.types.update(src.types)
         dst.roles |= src.roles
+        for role, spellings in src.spellings.items():
+            dst.spellings.setdefault(role, Counter()).update(spellings)
         dst.first = min((d for d in (dst.first, src.first) if d), default=None)
         dst.last = max((d for d in (dst.last, src.last) if d), default=None)
         dst.articles += src.articles
@@ -786,14 +809,17 @@ def _resolver(store) -> Resolver:
 
 
 def _pending(con) -> list[_Row]:
+    """The store's article entities without a corpus entity, read from the tables, in resolution order (by
+    publication date, then article and position)."""
     rows = con.execute("""
-        SELECT e.article_id, e.entity_id, e.name, e.type, e.roles, e.country, a.published_date
+        SELECT e.article_id, e.entity_id, e.name, e.type, e.roles, e.country, a.published_date, e.n_mentions
         FROM entities e JOIN articles a ON a.id = e.article_id
         WHERE e.corpus_entity IS NULL
         ORDER BY a.published_date NULLS LAST, e.article_id, e.idx""").fetchall()
     if not rows:
         return []
-    out = {(r[0], r[1]): _Row(r[0], r[1], r[2] or "", r[3] or "", list(r[4] or []), r[5], r[6]) for r in rows}
+    out = {(r[0], r[1]): _Row(r[0], r[1], r[2] or "", r[3] or "", list(r[4] or []), r[5], r[6],
+                              n_mentions=r[7] or 0) for r in rows}
     pending = "SELECT DISTINCT article_id FROM entities WHERE corpus_entity IS NULL"
     for aid, eid, text in con.execute(f"""
             SELECT m.article_id, m.entity_id, m.text FROM mentions m
@@ -811,6 +837,38 @@ def _pending(con) -> list[_Row]:
     return list(out.values())
 
 
+def article_rows(article_id: str, record, published_date: datetime.date | None) -> list[_Row]:
+    """The rows :func:`_pending` would read back for a stored record's entities, built from the record itself
+    (what :class:`~newsgraph.store.Store` hands :func:`resolve` for the articles a batch added, sparing it a
+    read of the tables): mention texts in text order, the GeoNames id most of its resolved mentions share."""
+    places: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for place in record.places:
+        if place.geonameid is not None and place.mention is not None:
+            places[(place.mention.start, place.mention.end)].append(int(place.geonameid))
+    out: dict[str, _Row] = {}
+    for entity in record.entities:
+        mentions = sorted(entity.mentions, key=lambda m: m.start)
+        row = _Row(article_id, entity.id, entity.name or "", entity.type or "", list(entity.roles or []),
+                   entity.country, published_date, [m.text or "" for m in mentions], n_mentions=len(entity.mentions))
+        ids = Counter(gid for m in entity.mentions for gid in places.get((m.start, m.end), ()))
+        if ids:
+            row.geonameid = _mode(ids)
+        out[entity.id] = row  # (an entity id twice in one record: the last row, at the first one's place)
+    return list(out.values())
+
+
+def _resolution_order(rows: list[_Row]) -> list[_Row]:
+    """Rows in the order :func:`_pending` reads them: by publication date (none last), article, position."""
+    return sorted(rows, key=lambda r: (r.date is None, r.date or datetime.date.min, r.article_id))
+
+
+def _mode(counts: Counter):
+    """The most frequent value (ties: the smallest), as SQL's ``mode()`` but deterministic; None when empty."""
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+
+
 def _canonical(group: str, aliases: list[tuple[str, int, int]]) -> str:
     """The display name: the most frequent name (a person's among the multi-word ones; not an acronym when
     another name is written out), then the longer."""
@@ -822,14 +880,130 @@ def _canonical(group: str, aliases: list[tuple[str, int, int]]) -> str:
     return max(names, key=lambda a: (a[1], a[2], len(a[0]), a[0]))[0] if names else ""
 
 
-def _write(con, resolver: Resolver) -> None:
-    """The batch's links, the touched entities' aggregates and the decisions, in one transaction."""
+@dataclass
+class _Tally:
+    """Aggregates of one corpus entity (or one of its names or roles): articles, mentions, first and last date."""
+
+    articles: int = 0
+    mentions: int = 0
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+
+    def add(self, articles: int, mentions: int, first: datetime.date | None, last: datetime.date | None) -> None:
+        self.articles += articles
+        self.mentions += mentions
+        self.first = min((d for d in (self.first, first) if d is not None), default=None)
+        self.last = max((d for d in (self.last, last) if d is not None), default=None)
+
+
+class _Batch:
+    """What one batch's linked rows add to the aggregates of the corpus entities they were linked to: per
+    entity, per (entity, name, kind) and per (entity, role), the articles (a set: an article counts once),
+    mentions and dates."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, list] = {}
+        self.aliases: dict[tuple[str, str, str], list] = {}
+        self.roles: dict[tuple[str, str], list] = {}
+
+    @staticmethod
+    def _add(table: dict, key, article: str, mentions: int, date: datetime.date | None) -> None:
+        held = table.get(key)
+        if held is None:
+            table[key] = held = [set(), 0, None, None]
+        held[0].add(article)
+        held[1] += mentions
+        if date is not None:
+            held[2] = date if held[2] is None else min(held[2], date)
+            held[3] = date if held[3] is None else max(held[3], date)
+
+    def add(self, cid: str, row: _Row) -> None:
+        aid, date = row.article_id, row.date
+        self._add(self.entities, cid, aid, row.n_mentions, date)
+        self._add(self.aliases, (cid, row.name, "name"), aid, row.n_mentions, date)
+        if row.type and row.type != "PERSON":  # acronyms the article writes for the organization or place
+            for text in row.mentions:
+                if text and text != row.name and _ACRONYM_ALIAS.fullmatch(text.replace(".", "")):
+                    self._add(self.aliases, (cid, text, "acronym"), aid, 1, date)
+        for role in row.roles:
+            if role is not None:
+                self._add(self.roles, (cid, role.lower()), aid, 0, date)
+
+    @staticmethod
+    def tally(held: list) -> tuple[int, int, datetime.date | None, datetime.date | None]:
+        return len(held[0]), held[1], held[2], held[3]
+
+
+#: An acronym alias, as the SQL of the full recount writes it (``regexp_full_match``, periods removed first).
+_ACRONYM_ALIAS = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
+
+
+def _recount(con, ids: list[str]) -> tuple[dict, dict, dict]:
+    """The aggregates of these corpus entities counted afresh from all their article entities (after an entity
+    was joined into another, whose articles may overlap): (entity, alias and role tallies). A scan of the
+    ``entities`` and ``mentions`` tables: only for the few entities a batch joined together."""
+    mine = "SELECT unnest($1::VARCHAR[])"
+    entities = {cid: _Tally(n_art, int(n_men or 0), first, last) for cid, n_art, n_men, first, last in con.execute(f"""
+        SELECT e.corpus_entity, count(DISTINCT e.article_id), sum(e.n_mentions), min(a.published_date),
+               max(a.published_date)
+        FROM entities e JOIN articles a ON a.id = e.article_id
+        WHERE e.corpus_entity IN ({mine}) GROUP BY e.corpus_entity""", [ids]).fetchall()}
+    aliases = {(cid, name, kind): _Tally(n_art, int(n_men or 0), first, last)
+               for cid, name, kind, n_art, n_men, first, last in con.execute(f"""
+        SELECT e.corpus_entity, e.name, 'name', count(DISTINCT e.article_id), sum(e.n_mentions),
+               min(a.published_date), max(a.published_date)
+        FROM entities e JOIN articles a ON a.id = e.article_id
+        WHERE e.corpus_entity IN ({mine}) GROUP BY ALL
+        UNION ALL
+        SELECT e.corpus_entity, m.text, 'acronym', count(DISTINCT e.article_id), count(*),
+               min(a.published_date), max(a.published_date)
+        FROM mentions m JOIN entities e ON e.article_id = m.article_id AND e.entity_id = m.entity_id
+        JOIN articles a ON a.id = e.article_id
+        WHERE e.corpus_entity IN ({mine}) AND e.type <> 'PERSON' AND m.text <> e.name
+          AND regexp_full_match(replace(m.text, '.', ''), '[A-Z][A-Z0-9&]{{1,7}}')
+        GROUP BY ALL""", [ids]).fetchall()}
+    roles = {(cid, role): _Tally(n_art, 0, first, last) for cid, role, first, last, n_art in con.execute(f"""
+        SELECT r.corpus_entity, lower(r.role), min(a.published_date), max(a.published_date),
+               count(DISTINCT r.article_id)
+        FROM (SELECT corpus_entity, article_id, unnest(roles) AS role FROM entities
+              WHERE corpus_entity IN ({mine})) r JOIN articles a ON a.id = r.article_id
+        WHERE r.role IS NOT NULL GROUP BY r.corpus_entity, lower(r.role)""", [ids]).fetchall()}
+    return entities, aliases, roles
+
+
+def _stored(con, ids: list[str]) -> tuple[dict, dict, dict]:
+    """The stored aggregates of these corpus entities (the small ``corpus_*`` tables only): entity, alias and
+    role tallies, as :func:`_recount` gives them."""
+    mine = "SELECT unnest($1::VARCHAR[])"
+    entities = {cid: _Tally(n_art or 0, n_men or 0, first, last) for cid, n_art, n_men, first, last in con.execute(
+        f"SELECT id, n_articles, n_mentions, first_seen, last_seen FROM corpus_entities WHERE id IN ({mine})",
+        [ids]).fetchall()}
+    aliases = {(cid, name, kind): _Tally(n_art or 0, n_men or 0, first, last)
+               for cid, name, kind, n_art, n_men, first, last in con.execute(f"""
+        SELECT corpus_entity, name, kind, n_articles, n_mentions, first_seen, last_seen FROM corpus_aliases
+        WHERE corpus_entity IN ({mine})""", [ids]).fetchall()}
+    roles = {(cid, role.lower()): _Tally(n_art or 0, 0, first, last)
+             for cid, role, first, last, n_art in con.execute(f"""
+        SELECT corpus_entity, role, first_seen, last_seen, n_articles FROM corpus_roles
+        WHERE corpus_entity IN ({mine})""", [ids]).fetchall()}
+    return entities, aliases, roles
+
+
+def _write(con, resolver: Resolver, rows: dict[tuple[str, str], _Row]) -> None:
+    """The batch's links, the touched entities' aggregates and the decisions, in one transaction.
+
+    Aggregates are kept up to date incrementally: a touched entity's stored counts, dates and names (the small
+    ``corpus_*`` tables) plus what the batch's rows (``rows``, by article and entity id) add, which is exact
+    because a batch's rows belong to articles never counted before. Only an entity that absorbed another (whose
+    articles may overlap its own) is counted afresh from the ``entities`` and ``mentions`` tables. The most
+    frequent type, country and role spelling come from the resolver's counts."""
     from .schema import now
 
     stamp = now()
     assigned = resolver.assigned
     touched = sorted(c for c in resolver.touched if c in resolver.entities)
     gone = sorted(resolver.absorbed)
+    recount = sorted({resolver.absorbed[src] for src in gone} & set(touched))
     con.execute("BEGIN TRANSACTION")
     try:
         for src in gone:
@@ -837,78 +1011,21 @@ def _write(con, resolver: Resolver) -> None:
             con.execute("UPDATE entities SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
             con.execute("UPDATE corpus_merges SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
             con.execute("UPDATE corpus_merges SET other = ? WHERE other = ?", [dst, src])
-            touched = sorted(set(touched) | {dst})
         if gone:
             con.execute("DELETE FROM corpus_merges WHERE decision = 'kept apart' AND other = corpus_entity")
             for table, col in (("corpus_entities", "id"), ("corpus_aliases", "corpus_entity"),
                                ("corpus_roles", "corpus_entity")):
                 con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT unnest($1::VARCHAR[]))", [gone])
         if assigned:
+            # only rows still waiting are linked (IS NULL lets the scan skip row groups holding none)
             con.execute("""
                 UPDATE entities SET corpus_entity = t.cid
                 FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::VARCHAR[]) AS eid,
                              unnest($3::VARCHAR[]) AS cid) AS t
-                WHERE entities.article_id = t.aid AND entities.entity_id = t.eid""",
+                WHERE entities.corpus_entity IS NULL AND entities.article_id = t.aid AND entities.entity_id = t.eid""",
                         [[a[0] for a in assigned], [a[1] for a in assigned], [a[2] for a in assigned]])
         if touched:
-            ids = [touched]
-            for table, col in (("corpus_entities", "id"), ("corpus_aliases", "corpus_entity"),
-                               ("corpus_roles", "corpus_entity")):
-                con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT unnest($1::VARCHAR[]))", ids)
-            mine = "SELECT unnest($1::VARCHAR[])"
-            alias_rows = con.execute(f"""
-                SELECT e.corpus_entity, e.name, 'name', count(DISTINCT e.article_id), sum(e.n_mentions),
-                       min(a.published_date), max(a.published_date)
-                FROM entities e JOIN articles a ON a.id = e.article_id
-                WHERE e.corpus_entity IN ({mine}) GROUP BY ALL
-                UNION ALL
-                SELECT e.corpus_entity, m.text, 'acronym', count(DISTINCT e.article_id), count(*),
-                       min(a.published_date), max(a.published_date)
-                FROM mentions m JOIN entities e ON e.article_id = m.article_id AND e.entity_id = m.entity_id
-                JOIN articles a ON a.id = e.article_id
-                WHERE e.corpus_entity IN ({mine}) AND e.type <> 'PERSON' AND m.text <> e.name
-                  AND regexp_full_match(replace(m.text, '.', ''), '[A-Z][A-Z0-9&]{{1,7}}')
-                GROUP BY ALL""", ids).fetchall()
-            by_entity: dict[str, list] = defaultdict(list)
-            values = []
-            for cid, name, kind, n_art, n_men, first, last in alias_rows:
-                ce = resolver.entities.get(cid)
-                key = " ".join(person_words(name)) if ce and ce.group == "PERSON" else None
-                values.append((cid, name, kind, plain_key(name), key, n_art, int(n_men or 0), first, last))
-                if kind == "name":
-                    by_entity[cid].append((name, n_art, int(n_men or 0)))
-            if values:
-                cols = list(zip(*values))
-                con.execute("""INSERT INTO corpus_aliases SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]),
-                    unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::VARCHAR[]), unnest($6::INTEGER[]),
-                    unnest($7::INTEGER[]), unnest($8::DATE[]), unnest($9::DATE[])""", [list(c) for c in cols])
-            con.execute(f"""
-                INSERT INTO corpus_roles
-                SELECT r.corpus_entity, mode(r.role), min(a.published_date), max(a.published_date),
-                       count(DISTINCT r.article_id)
-                FROM (SELECT corpus_entity, article_id, unnest(roles) AS role FROM entities
-                      WHERE corpus_entity IN ({mine})) r JOIN articles a ON a.id = r.article_id
-                GROUP BY r.corpus_entity, lower(r.role)""", ids)
-            rows = con.execute(f"""
-                SELECT e.corpus_entity, mode(e.type), mode(e.country), min(a.published_date),
-                       max(a.published_date), count(DISTINCT e.article_id), sum(e.n_mentions)
-                FROM entities e JOIN articles a ON a.id = e.article_id
-                WHERE e.corpus_entity IN ({mine}) GROUP BY e.corpus_entity""", ids).fetchall()
-            values = []
-            for cid, typ, country, first, last, n_art, n_men in rows:
-                ce = resolver.entities[cid]
-                ce.name = _canonical(ce.group, by_entity.get(cid, [])) or ce.name
-                ce.articles = n_art
-                if ce.key and ce.key.startswith(("country:", "norp:")):
-                    country = ce.key.split(":", 1)[1]
-                values.append((cid, ce.name, typ, country, ce.key, ce.geonameid, first, last, n_art,
-                               int(n_men or 0), stamp))
-            if values:
-                cols = list(zip(*values))
-                con.execute("""INSERT INTO corpus_entities SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]),
-                    unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::VARCHAR[]), unnest($6::BIGINT[]),
-                    unnest($7::DATE[]), unnest($8::DATE[]), unnest($9::INTEGER[]), unnest($10::INTEGER[]),
-                    unnest($11::TIMESTAMP[])""", [list(c) for c in cols])
+            _write_aggregates(con, resolver, rows, touched, recount, stamp)
         if resolver.decisions:
             values = []
             for d in resolver.decisions:
@@ -931,13 +1048,91 @@ def _write(con, resolver: Resolver) -> None:
         raise
 
 
-def resolve(store) -> ResolveStats:
+def _write_aggregates(con, resolver: Resolver, rows: dict[tuple[str, str], _Row], touched: list[str],
+                      recount: list[str], stamp) -> None:
+    """Replace the ``corpus_entities``, ``corpus_aliases`` and ``corpus_roles`` rows of the touched entities with
+    their updated aggregates (see :func:`_write`)."""
+    entities, aliases, roles = _stored(con, [c for c in touched if c not in set(recount)])
+    if recount:
+        fresh = _recount(con, recount)
+        entities.update(fresh[0])
+        aliases.update(fresh[1])
+        roles.update(fresh[2])
+    batch = _Batch()
+    skip = set(recount)  # counted afresh, this batch's rows included (linked above, in this transaction)
+    for aid, eid, cid in resolver.assigned:
+        row = rows.get((aid, eid))
+        if row is not None and cid not in skip:
+            batch.add(cid, row)
+    for table, added in ((entities, batch.entities), (aliases, batch.aliases), (roles, batch.roles)):
+        for key, held in added.items():
+            table.setdefault(key, _Tally()).add(*_Batch.tally(held))
+
+    mine = [touched]
+    for table, col in (("corpus_entities", "id"), ("corpus_aliases", "corpus_entity"),
+                       ("corpus_roles", "corpus_entity")):
+        con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT unnest($1::VARCHAR[]))", mine)
+    by_entity: dict[str, list] = defaultdict(list)
+    values = []
+    for (cid, name, kind), t in aliases.items():
+        ce = resolver.entities.get(cid)
+        key = " ".join(person_words(name)) if ce and ce.group == "PERSON" else None
+        values.append((cid, name, kind, plain_key(name), key, t.articles, t.mentions, t.first, t.last))
+        if kind == "name":
+            by_entity[cid].append((name, t.articles, t.mentions))
+    if values:
+        cols = list(zip(*values))
+        con.execute("""INSERT INTO corpus_aliases SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]),
+            unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::VARCHAR[]), unnest($6::INTEGER[]),
+            unnest($7::INTEGER[]), unnest($8::DATE[]), unnest($9::DATE[])""", [list(c) for c in cols])
+    values = []
+    for (cid, role), t in roles.items():
+        ce = resolver.entities.get(cid)
+        spelled = _mode(ce.spellings.get(role, Counter())) if ce is not None else None
+        values.append((cid, spelled or role, t.first, t.last, t.articles))
+    if values:
+        cols = list(zip(*values))
+        con.execute("""INSERT INTO corpus_roles SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]),
+            unnest($3::DATE[]), unnest($4::DATE[]), unnest($5::INTEGER[])""", [list(c) for c in cols])
+    values = []
+    for cid in touched:
+        t = entities.get(cid)
+        if t is None:
+            continue
+        ce = resolver.entities[cid]
+        ce.name = _canonical(ce.group, by_entity.get(cid, [])) or ce.name
+        ce.articles = t.articles
+        country = _mode(ce.countries)
+        if ce.key and ce.key.startswith(("country:", "norp:")):
+            country = ce.key.split(":", 1)[1]
+        values.append((cid, ce.name, _mode(ce.types), country, ce.key, ce.geonameid, t.first, t.last, t.articles,
+                       t.mentions, stamp))
+    if values:
+        cols = list(zip(*values))
+        con.execute("""INSERT INTO corpus_entities SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]),
+            unnest($3::VARCHAR[]), unnest($4::VARCHAR[]), unnest($5::VARCHAR[]), unnest($6::BIGINT[]),
+            unnest($7::DATE[]), unnest($8::DATE[]), unnest($9::INTEGER[]), unnest($10::INTEGER[]),
+            unnest($11::TIMESTAMP[])""", [list(c) for c in cols])
+
+
+def resolve(store, new: list[_Row] | None = None) -> ResolveStats:
     """Link every article entity of ``store`` that has no corpus entity yet (see the module's rules); returns
-    what was done. Incremental and idempotent: nothing pending, nothing done."""
+    what was done. Incremental and idempotent: nothing pending, nothing done.
+
+    ``new``: the rows of the articles the store's last batch added (:func:`article_rows`), which are then all
+    that is pending: they are resolved without reading the tables back. The tables are read instead (every
+    article entity still without a corpus entity) when ``new`` is None, on the first call in a process (what an
+    interrupted run left unlinked is linked then), and after a batch that was stored without resolution
+    (``store.resolve_entities`` false)."""
     started = time.perf_counter()
     if getattr(store, "read_only", False):
         return ResolveStats()
-    rows = _pending(store.con)
+    loaded = getattr(store, "_corpus_resolver", None) is not None
+    if new is None or not loaded or getattr(store, "_corpus_unresolved", False):
+        rows = _pending(store.con)
+    else:
+        rows = _resolution_order(new)
+    store._corpus_unresolved = False
     if not rows:
         return ResolveStats()
     resolver = _resolver(store)
@@ -946,7 +1141,7 @@ def resolve(store) -> ResolveStats:
     try:
         for row in rows:
             resolver.assign(row)
-        _write(store.con, resolver)
+        _write(store.con, resolver, {(r.article_id, r.entity_id): r for r in rows})
     except BaseException:
         store._corpus_resolver = None  # memory and tables may disagree now: load afresh next time
         raise

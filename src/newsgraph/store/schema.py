@@ -21,9 +21,12 @@ Tables (one row per ...):
   ``near``: near-duplicate text) and ``score`` (1.0 for url and exact).
 - ``signatures``: near-duplicate signature of a stored article, to rebuild the in-memory index.
 - ``failures``: item that could not be read, processed or loaded, keyed by ``source`` (the file to read it
-  again from, absolute; ``<stdin>`` cannot be re-read) and ``locator`` (``:LINE``, ``[INDEX]`` or empty for
-  the whole file), with ``mode`` (``articles`` or ``records``), the last ``reason``, ``attempts`` and
-  ``resolved`` once a later run read it successfully.
+  again from, absolute, or a feed's URL; ``<stdin>`` cannot be re-read) and ``locator`` (``:LINE``, ``[INDEX]``,
+  ``#OFFSET`` of a WARC record, ``<LINK>`` of a feed entry, ``#N`` of a feed entry without a link, or empty for
+  the whole file: :func:`newsgraph.store.store.failure_key`), with ``mode`` (``articles`` or ``records``), the
+  last ``reason``, ``attempts``, ``resolved`` once a later run read it successfully, and ``context`` (JSON, or
+  null): what reading it again needs beyond the source (a feed entry's link and metadata; ``rest`` for a WARC
+  record whose failure stopped the reading of its file).
 
 Spans are stored as ``*_start``/``*_end`` (Python str offsets into ``articles.text``) and the covered text.
 """
@@ -36,7 +39,7 @@ from typing import Callable
 import duckdb
 
 #: The version a store has once every migration ran.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TABLES = ("meta", "articles", "entities", "mentions", "quotes", "events", "places", "dates", "keyphrases",
           "duplicates", "signatures", "failures")
@@ -193,8 +196,52 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     backfill_index(con)
 
 
+def _v6(con: duckdb.DuckDBPyConnection) -> None:
+    """Failures that can be read again on their own: ``failures.context`` (JSON: what a retry needs beyond the
+    source, e.g. a feed entry's link and metadata), and locators for WARC records (``#OFFSET``) and feed entries
+    (``<LINK>``, or ``#N`` without a link). Before, such items (named ``FILE#OFFSET``, ``FEED#N <LINK>``) were
+    keyed as whole files that do not exist, so they could never be retried; those rows are re-keyed here (the
+    source taken from the stored, absolute one; a feed URL from the item, which the old key had mangled into a
+    path). Rows falling on one key (an entry listed at two positions) become one: the latest reason and item, the
+    attempts added up."""
+    import os
+    import re
+
+    con.execute("ALTER TABLE failures ADD COLUMN context JSON")
+    tail = re.compile(r"^(.+?)#(\d+)(?: (<\S+>))?$")  # FILE#OFFSET, FEED#N, FEED#N <LINK> (as written in v6)
+    rows = con.execute("""SELECT source, item, reason, first_seen, last_seen, attempts, resolved, resolved_at, mode
+                          FROM failures WHERE locator = ''""").fetchall()
+    moved: dict[tuple[str, str], list[tuple]] = {}
+    for row in rows:
+        source, item = row[0], row[1]
+        named = tail.match(item)
+        if named is None:
+            continue
+        if item[:8].lower().startswith(("http://", "https://")):
+            new_source = named.group(1)
+        else:
+            stored = tail.match(source)  # the old source: the absolute form of the whole item
+            if stored is None or os.path.exists(source):  # (a real file whose name ends like a locator)
+                continue
+            new_source = stored.group(1)
+        moved.setdefault((new_source, named.group(3) or f"#{named.group(2)}"), []).append(row)
+    if not moved:
+        return
+    con.execute("DELETE FROM failures WHERE locator = '' AND source IN (SELECT unnest($1::VARCHAR[]))",
+                [[row[0] for group in moved.values() for row in group]])
+    for (new_source, locator), group in moved.items():
+        # one entry under two old names (listed at two positions): one row, the latest failure's, attempts added
+        latest = max(group, key=lambda r: (r[4] is not None, r[4]))
+        first = min((r[3] for r in group if r[3] is not None), default=None)
+        con.execute("""INSERT INTO failures (source, locator, item, reason, first_seen, last_seen, attempts, resolved,
+                                             resolved_at, mode)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, locator) DO NOTHING""",
+                    [new_source, locator, latest[1], latest[2], first, latest[4], sum(r[5] or 0 for r in group),
+                     all(r[6] for r in group), latest[7] if all(r[6] for r in group) else None, latest[8]])
+
+
 #: Migration ``i`` (0-based) brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -96,6 +96,11 @@ class Verdict(NamedTuple):
 
 
 class FailureRow(NamedTuple):
+    """One row of the failures table: where to read the item again (``source``, ``locator``: see
+    :func:`failure_key`), its name, the last reason, attempts, reading mode, whether a later run resolved it,
+    and ``context``: what reading it again needs beyond the source (a feed entry's link and metadata; whether a
+    WARC record's failure stopped the reading of its file), or None."""
+
     source: str
     locator: str
     item: str
@@ -103,10 +108,13 @@ class FailureRow(NamedTuple):
     attempts: int
     mode: str
     resolved: bool
+    context: dict | None = None
 
 
 _WS = re.compile(r"\s+")
-_LOCATOR = re.compile(r"^(.+?)(:\d+|\[\d+\])$")
+_LOCATOR = re.compile(r"^(.+?)(:\d+|\[\d+\]|#\d+)$")
+_ENTRY = re.compile(r"^(.+?)#\d+ (<\S+>)$")  # a feed entry with a link: FEED#N <LINK>
+_URL_LOCATOR = re.compile(r"^(.+?)(#\d+)$")  # in a feed URL, only an entry number is a locator
 STDIN = "<stdin>"
 
 
@@ -140,9 +148,19 @@ def near_duplicates_available() -> bool:
 
 def failure_key(item: str) -> tuple[str, str]:
     """(source, locator) for a failed item's name: the file to read it again from (absolute; ``<stdin>`` for
-    standard input) and where in it (``:LINE``, ``[INDEX]``, or empty for the whole file)."""
+    standard input; a feed's ``http(s)://`` URL as it is) and where in it: ``:LINE`` (JSONL), ``[INDEX]`` (a JSON
+    array), ``#OFFSET`` (a WARC record), ``<LINK>`` (a feed entry with a link, named ``FEED#N <LINK>``: keyed by
+    its link, which stays when the feed lists it at another position later), ``#N`` (a feed entry without a
+    link), or empty for the whole file. A file whose name merely ends like a locator is the whole file."""
+    if item[:8].lower().startswith(("http://", "https://")):
+        entry = _ENTRY.match(item)
+        if entry:
+            return entry.group(1), entry.group(2)
+        match = _URL_LOCATOR.match(item)
+        return (match.group(1), match.group(2)) if match else (item, "")
     path, locator = item, ""
-    match = _LOCATOR.match(item)
+    entry = _ENTRY.match(item)
+    match = entry or _LOCATOR.match(item)
     if match and not os.path.exists(item):
         path, locator = match.group(1), match.group(2)
     if path == STDIN or path == "-":
@@ -480,10 +498,11 @@ class Store:
                                      "(SELECT unnest($1::VARCHAR[]))", [keys]).fetchall())
 
     def failures(self, *, unresolved: bool = True) -> list[FailureRow]:
+        """The recorded failures (only the unresolved ones by default), by source and locator."""
         where = "WHERE NOT resolved" if unresolved else ""
-        rows = self.con.execute(f"SELECT source, locator, item, reason, attempts, mode, resolved FROM failures "
-                                f"{where} ORDER BY source, locator").fetchall()
-        return [FailureRow(*row) for row in rows]
+        rows = self.con.execute(f"SELECT source, locator, item, reason, attempts, mode, resolved, context "
+                                f"FROM failures {where} ORDER BY source, locator").fetchall()
+        return [FailureRow(*row[:7], json.loads(row[7]) if row[7] is not None else None) for row in rows]
 
     def duplicates(self) -> list[dict[str, Any]]:
         cursor = self.con.execute("SELECT * FROM duplicates ORDER BY seen_at, article_id")
@@ -665,10 +684,13 @@ class Store:
         phrases = _CorpusPhrases(self, [p.item for p in candidates if isinstance(p.item, ArticleRecord)])
         search_postings: list[tuple] = []  # search index rows (newsgraph.store.queries)
         search_docs: list[tuple] = []
+        added: list[tuple[str, ArticleRecord, datetime.date | None]] = []  # for corpus entity resolution
 
         def fail(pending: _Pending, reason: str) -> None:
             name = pending.name or getattr(pending.item, "item", None) or getattr(pending.item, "id", None) or "?"
-            failures[failure_key(name)] = (name, reason, pending.mode)
+            context = getattr(pending.item, "context", None)  # what a retry needs (EntryFailure, RecordFailure)
+            failures[failure_key(name)] = (name, reason, pending.mode,
+                                           json.dumps(context, ensure_ascii=False) if context else None)
             stats.failed += 1
 
         for pending in batch:
@@ -689,12 +711,13 @@ class Store:
                 except UnicodeEncodeError as err:
                     fail(pending, f"record is not valid Unicode: {err.reason} at position {err.start}")
                     continue
-                rows["articles"].append((ident, result.url, curl, result.title, result.published,
-                                         _published_date(result.published), result.source, list(result.authors),
-                                         list(result.tags), result.language, result.text, thash, pending.name,
-                                         stamp, data))
+                day = _published_date(result.published)
+                rows["articles"].append((ident, result.url, curl, result.title, result.published, day,
+                                         result.source, list(result.authors), list(result.tags), result.language,
+                                         result.text, thash, pending.name, stamp, data))
                 if ident != result.id:  # a record always carries its id; keep the stored one consistent
                     result.id = ident
+                added.append((ident, result, day))
                 _annotation_rows(result, rows)
                 phrases.add(ident, result.keyphrases, rows["keyphrases"])
                 # ---- search index (newsgraph.store.queries): the new article's postings -------------------------
@@ -727,28 +750,35 @@ class Store:
             phrases.write()
             _search_index.insert_index(self.con, search_postings, search_docs)  # search index
             if failures:
-                values = [(source, locator, name, reason, stamp, stamp, 1, False, None, mode)
-                          for (source, locator), (name, reason, mode) in failures.items()]
+                values = [(source, locator, name, reason, stamp, stamp, 1, False, None, mode, context)
+                          for (source, locator), (name, reason, mode, context) in failures.items()]
                 cols = list(zip(*values))
                 self.con.execute("""
                     INSERT INTO failures (source, locator, item, reason, first_seen, last_seen, attempts, resolved,
-                                          resolved_at, mode)
+                                          resolved_at, mode, context)
                     SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]),
                            unnest($4::VARCHAR[]), unnest($5::TIMESTAMP[]), unnest($6::TIMESTAMP[]),
                            unnest($7::INTEGER[]), unnest($8::BOOLEAN[]), unnest($9::TIMESTAMP[]),
-                           unnest($10::VARCHAR[])
+                           unnest($10::VARCHAR[]), unnest($11::VARCHAR[])::JSON
                     ON CONFLICT (source, locator) DO UPDATE SET item = excluded.item, reason = excluded.reason,
                         last_seen = excluded.last_seen, attempts = failures.attempts + 1, resolved = false,
-                        resolved_at = NULL, mode = excluded.mode""", [list(c) for c in cols])
+                        resolved_at = NULL, mode = excluded.mode,
+                        context = coalesce(excluded.context, failures.context)""", [list(c) for c in cols])
             if succeeded:
-                done = [k for k in succeeded if k not in failures]
+                done = [k for k in dict.fromkeys(succeeded) if k not in failures]
                 if done:
+                    # an item read from a file resolves the file's own failure (locator ''), unless the file
+                    # failed again in this very batch (the records before a truncation read, the rest not);
+                    # EXISTS, not UPDATE ... FROM: a row that several items resolve counts once
                     count = self.con.execute("""
-                        UPDATE failures SET resolved = true, resolved_at = $3
-                        FROM (SELECT unnest($1::VARCHAR[]) AS s, unnest($2::VARCHAR[]) AS l) AS k
-                        WHERE failures.source = k.s AND (failures.locator = k.l OR failures.locator = '')
-                          AND NOT failures.resolved""",
-                        [[k[0] for k in done], [k[1] for k in done], stamp]).fetchone()
+                        UPDATE failures SET resolved = true, resolved_at = $4
+                        WHERE NOT resolved AND EXISTS (
+                            SELECT 1 FROM (SELECT unnest($1::VARCHAR[]) AS s, unnest($2::VARCHAR[]) AS l,
+                                                  unnest($3::BOOLEAN[]) AS whole) AS k
+                            WHERE k.s = failures.source
+                              AND (k.l = failures.locator OR (failures.locator = '' AND k.whole)))""",
+                        [[k[0] for k in done], [k[1] for k in done], [(k[0], "") not in failures for k in done],
+                         stamp]).fetchone()
                     stats.resolved += count[0] if count else 0
 
         self._transaction(work)
@@ -758,10 +788,13 @@ class Store:
             self._open_failures = True
         self.stats = self.stats + stats
         # ---- corpus entities hook (newsgraph.store.corpus_entities): link the new articles' entities to ------
-        # corpus entities, in a transaction of its own; what a crash leaves unlinked is linked by the next batch.
+        # corpus entities, in a transaction of its own, from the records in hand (the tables are not read back);
+        # what a crash leaves unlinked is linked by the first batch of the next run (or `newsgraph entity`).
         if stats.added and getattr(self, "resolve_entities", True):
-            from .corpus_entities import resolve
+            from .corpus_entities import article_rows, resolve
 
-            resolve(self)
+            resolve(self, [row for ident, record, day in added for row in article_rows(ident, record, day)])
+        elif stats.added:
+            self._corpus_unresolved = True  # the next resolve() reads what waits from the tables
         # ---- end of corpus entities hook ---------------------------------------------------------------------
         return stats
