@@ -112,15 +112,12 @@ _ME = "(SELECT article_id, entity_id FROM entities WHERE corpus_entity = ?)"
 _QUOTES_BY = f"""FROM quotes q SEMI JOIN {_ME} me ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity
     JOIN articles a ON a.id = q.article_id WHERE TRUE"""
 
-# A quote is about an entity when one of its mentions lies inside the quote's content (and it is not the
-# speaker's own entity).
+# A quote is about an entity when it names the entity inside its content (``quote_mentions``, schema v7), the
+# speaker's own entity aside.
 _QUOTES_ABOUT = f"""FROM quotes q SEMI JOIN (
-        SELECT q2.article_id, q2.idx
-        FROM (SELECT m.article_id, m.entity_id, m.start_char, m.end_char FROM mentions m
-              SEMI JOIN {_ME} me ON me.article_id = m.article_id AND me.entity_id = m.entity_id) m
-        JOIN quotes q2 ON q2.article_id = m.article_id AND m.start_char >= q2.content_start
-                      AND m.end_char <= q2.content_end
-        WHERE q2.speaker_entity IS DISTINCT FROM m.entity_id) k ON k.article_id = q.article_id AND k.idx = q.idx
+        SELECT qm.article_id, qm.quote_idx FROM quote_mentions qm
+        SEMI JOIN {_ME} me ON me.article_id = qm.article_id AND me.entity_id = qm.entity_id
+        WHERE NOT qm.speaker) k ON k.article_id = q.article_id AND k.quote_idx = q.idx
     JOIN articles a ON a.id = q.article_id WHERE TRUE"""
 
 
@@ -227,15 +224,14 @@ def network(store: "Store", source: str | None = None, target: str | None = None
         qwhere, qparams = ["TRUE"], []
         _period(since, until, qwhere, qparams, "a.published_date")
         edges += store.con.execute(f"""
-            SELECT sp.corpus_entity, cs.name, TRUE, m_e.corpus_entity, ct.name, TRUE, 'QUOTES', count(*) AS n
-            FROM quotes q JOIN articles a ON a.id = q.article_id
+            SELECT sp.corpus_entity, cs.name, TRUE, named.corpus_entity, ct.name, TRUE, 'QUOTES', count(*) AS n
+            FROM quote_mentions qm JOIN quotes q ON q.article_id = qm.article_id AND q.idx = qm.quote_idx
+            JOIN articles a ON a.id = qm.article_id
             JOIN entities sp ON sp.article_id = q.article_id AND sp.entity_id = q.speaker_entity
-            JOIN mentions m ON m.article_id = q.article_id AND m.start_char >= q.content_start
-                           AND m.end_char <= q.content_end
-            JOIN entities m_e ON m_e.article_id = m.article_id AND m_e.entity_id = m.entity_id
+            JOIN entities named ON named.article_id = qm.article_id AND named.entity_id = qm.entity_id
             JOIN corpus_entities cs ON cs.id = sp.corpus_entity
-            JOIN corpus_entities ct ON ct.id = m_e.corpus_entity
-            WHERE {' AND '.join(qwhere)} AND sp.corpus_entity <> m_e.corpus_entity
+            JOIN corpus_entities ct ON ct.id = named.corpus_entity
+            WHERE {' AND '.join(qwhere)} AND NOT qm.speaker AND sp.corpus_entity <> named.corpus_entity
             GROUP BY ALL ORDER BY n DESC, 1, 4 LIMIT {int(limit)}""", qparams).fetchall()
         if source or target:  # keep the quote edges that touch the asked actors' nodes
             kept = {r[0] for r in edges if r[6] != "QUOTES"} | {r[3] for r in edges if r[6] != "QUOTES"}

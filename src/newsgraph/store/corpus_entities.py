@@ -1226,23 +1226,31 @@ def profile(store, corpus_id: str, *, top: int = 10) -> dict[str, Any] | None:
     out["roles"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute("""
         SELECT role, first_seen, last_seen, n_articles FROM corpus_roles WHERE corpus_entity = ?
         ORDER BY first_seen NULLS LAST, last_seen NULLS LAST, role""", [corpus_id]))]
-    out["quotes"] = con.execute("""SELECT count(*) FROM quotes q JOIN entities e
-        ON e.article_id = q.article_id AND e.entity_id = q.speaker_entity WHERE e.corpus_entity = ?""",
-                                [corpus_id]).fetchone()[0]
-    out["events_as_source"], out["events_as_target"] = con.execute("""
-        SELECT count(*) FILTER (WHERE s.corpus_entity = $1), count(*) FILTER (WHERE t.corpus_entity = $1)
-        FROM events v
-        LEFT JOIN entities s ON s.article_id = v.article_id AND s.entity_id = v.source_entity
-        LEFT JOIN entities t ON t.article_id = v.article_id AND t.entity_id = v.target_entity
-        WHERE s.corpus_entity = $1 OR t.corpus_entity = $1""", [corpus_id]).fetchone()
-    out["co_occurring"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute("""
+    # the entity's (article, entity) pairs, semi-joined (hash joins on equality, not a scan per side)
+    me = "(SELECT article_id, entity_id FROM entities WHERE corpus_entity = $1)"
+    out["quotes"] = con.execute(f"""SELECT count(*) FROM quotes q SEMI JOIN {me} me
+        ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity""", [corpus_id]).fetchone()[0]
+    out["events_as_source"], out["events_as_target"] = (con.execute(f"""SELECT count(*) FROM events v
+        SEMI JOIN {me} me ON me.article_id = v.article_id AND me.entity_id = v.{side}_entity""",
+                                                                    [corpus_id]).fetchone()[0]
+                                                        for side in ("source", "target"))
+    # co-occurrence over the latest articles naming it (at most CO_OCCURRENCE_ARTICLES): bounded work for the
+    # entities a corpus names everywhere, exact for the others
+    out["co_occurring_scope"] = min(out["n_articles"] or 0, CO_OCCURRENCE_ARTICLES)
+    out["co_occurring"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute(f"""
+        WITH recent AS (SELECT a.id FROM articles a SEMI JOIN {me} me ON me.article_id = a.id
+                        ORDER BY a.published_date DESC NULLS LAST, a.id LIMIT {CO_OCCURRENCE_ARTICLES})
         SELECT c.id, c.name, c.type, x.n_articles FROM (
             SELECT e2.corpus_entity AS id, count(DISTINCT e2.article_id) AS n_articles
-            FROM entities e1 JOIN entities e2 ON e2.article_id = e1.article_id
-            WHERE e1.corpus_entity = $1 AND e2.corpus_entity IS NOT NULL AND e2.corpus_entity <> $1
+            FROM entities e2 SEMI JOIN recent ON recent.id = e2.article_id
+            WHERE e2.corpus_entity IS NOT NULL AND e2.corpus_entity <> $1
             GROUP BY 1) x JOIN corpus_entities c ON c.id = x.id
         ORDER BY x.n_articles DESC, c.n_articles DESC, c.name LIMIT $2""", [corpus_id, top]))]
     return out
+
+
+#: How many of an entity's latest articles :func:`profile` counts co-occurring entities in.
+CO_OCCURRENCE_ARTICLES = 2000
 
 
 def explanations(store, corpus_id: str) -> list[dict[str, Any]]:

@@ -191,6 +191,8 @@ _COLUMNS: dict[str, list[tuple[str, str]]] = {
                  ("type", "VARCHAR"), ("roles", "VARCHAR[]"), ("country", "VARCHAR"), ("n_mentions", "INTEGER")],
     "mentions": [("article_id", "VARCHAR"), ("entity_id", "VARCHAR"), ("start_char", "INTEGER"),
                  ("end_char", "INTEGER"), ("text", "VARCHAR")],
+    "quote_mentions": [("article_id", "VARCHAR"), ("quote_idx", "INTEGER"), ("entity_id", "VARCHAR"),
+                       ("speaker", "BOOLEAN")],
     "quotes": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("kind", "VARCHAR"), ("content_start", "INTEGER"),
                ("content_end", "INTEGER"), ("content", "VARCHAR"), ("parts", "JSON"), ("cue_start", "INTEGER"),
                ("cue_end", "INTEGER"), ("cue", "VARCHAR"), ("speaker_start", "INTEGER"),
@@ -264,10 +266,14 @@ def _annotation_rows(record: ArticleRecord, rows: dict[str, list[tuple]]) -> Non
         rows["entities"].append((aid, i, e.id, e.name, e.type, list(e.roles), e.country, len(e.mentions)))
         for m in e.mentions:
             rows["mentions"].append((aid, e.id, m.start, m.end, m.text))
+    mentions = [(m.start, m.end, e.id) for e in record.entities for m in e.mentions]
     for i, q in enumerate(record.quotes):
         parts = json.dumps([{"start": p.start, "end": p.end, "text": p.text} for p in q.parts]) if q.parts else None
         rows["quotes"].append((aid, i, q.kind, *_span_cols(q.content), parts, *_span_cols(q.cue),
                                *_span_cols(q.speaker), q.speaker_entity, q.speaker_name))
+        if q.content is not None:  # the entities the quote names (schema v7)
+            named = sorted({eid for start, end, eid in mentions if q.content.start <= start and end <= q.content.end})
+            rows["quote_mentions"].extend((aid, i, eid, eid == q.speaker_entity) for eid in named)
     for i, ev in enumerate(record.events):
         rows["events"].append((aid, i, ev.type, ev.cameo_root, *_span_cols(ev.trigger), ev.sentence.start,
                                ev.sentence.end, *_actor_cols(ev.source), *_actor_cols(ev.target), ev.place,
