@@ -83,6 +83,23 @@ def test_failures_are_reported_and_good_items_written(tmp_path: Path):
 
 
 @pytest.mark.slow
+def test_a_text_that_cannot_be_tokenized_fails_alone(tmp_path: Path):
+    """A JSONL text holding a lone surrogate (valid JSON, not valid Unicode text) is one failed item: the
+    articles of the same batch still get their records."""
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join([json.dumps({"id": "ok1", "text": "Talks resumed in Oslo on Monday."}),
+                              '{"id": "bad", "text": "Broken \\ud800 text from a scraper."}',
+                              json.dumps({"id": "ok2", "text": "The mayor of Lagos said the bridge would reopen."})])
+                   + "\n")
+    errors, out = tmp_path / "errors.jsonl", tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(src), "--errors", str(errors), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 1
+    assert [r["id"] for r in records(out.read_text())] == ["ok1", "ok2"]
+    (failed,) = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert failed["item"].endswith("mixed.jsonl:2") and "surrogates" in failed["reason"]
+
+
+@pytest.mark.slow
 def test_json_format_is_an_array_with_one_record_per_line(tmp_path: Path):
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps({"id": str(i), "text": f"Story {i} from Accra."}) + "\n" for i in range(3)))

