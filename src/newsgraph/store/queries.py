@@ -538,10 +538,18 @@ def quote_rows(store: "Store", keys: list) -> list[QuoteRow]:
 def _about_articles(about: str, params: list) -> str | None:
     """SQL selecting the ids of articles that mention ``about`` (an entity so named, or the phrase); None when
     ``about`` has no words."""
+    from .corpus_entities import plain_key
+
     name = _name(about)
     if not name:
         return None
-    parts = [f"SELECT article_id FROM entities e WHERE {_name_match('e.name', params, name)}"]
+    # entities linked to a corpus entity one of whose names is this (or ends with it: a surname), found through
+    # the small alias table; then the not yet linked ones (rows a killed run left) by their own name
+    key = plain_key(about)
+    params.extend([key, " " + key])
+    parts = ["""SELECT article_id FROM entities WHERE corpus_entity IN (
+                  SELECT corpus_entity FROM corpus_aliases WHERE key = ? OR suffix(key, ?))""",
+             f"SELECT article_id FROM entities e WHERE e.corpus_entity IS NULL AND {_name_match('e.name', params, name)}"]
     phrase = _phrase_articles_sql(about)
     if phrase:
         parts.append(phrase)
