@@ -63,6 +63,8 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
     if not under_spark_submit() and effective.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
         os.environ["PYSPARK_PYTHON"] = sys.executable  # workers import newsgraph from this environment
     builder = SparkSession.builder.appName(app_name)
+    if "spark.ui.showConsoleProgress" not in (conf or {}):  # newsgraph reports each wave itself
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
     for key, value in (conf or {}).items():
