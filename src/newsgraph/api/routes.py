@@ -9,7 +9,6 @@ or ``YYYY-MM-DD``. Parameter names and meanings follow the CLI's queries (``news
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
@@ -79,9 +78,7 @@ def envelope(request: Request, page) -> dict[str, Any]:
 
 @router.get("/", summary="What this server serves")
 def index(request: Request, view: Store) -> dict[str, Any]:
-    counts = dict(zip(("articles", "quotes", "events", "places", "entities"), view.con.execute("""
-        SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), (SELECT count(*) FROM events),
-               (SELECT count(*) FROM places), (SELECT count(*) FROM corpus_entities)""").fetchone()))
+    counts = aggregates.corpus_counts(view)
     db: Database = request.app.state.db
     base = "/api/v1"
     return {"name": "newsgraph", "version": __version__, "api": "v1", "schema_version": SCHEMA_VERSION,
@@ -104,11 +101,9 @@ def list_articles(request: Request, view: Store, since: Day = None, until: Day =
 
 @router.get("/articles/{article_id}", summary="One article's full record")
 def get_article(article_id: str, view: Store) -> dict[str, Any]:
-    row = view.con.execute("SELECT text, record FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row is None:
+    record = aggregates.stored_record(view, article_id)
+    if record is None:
         raise ApiError(404, f"no article with id {article_id!r}")
-    record = json.loads(row[1])
-    record["text"] = row[0]
     meta = aggregates.article_meta(view, article_id) or {}
     meta["corpus_entities"] = aggregates.corpus_links(view, article_id)
     return {"record": record, "store": meta}

@@ -10,9 +10,11 @@ the dataclasses of :mod:`newsgraph.store.queries` or dicts of JSON-ready values.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import queries
 from .queries import (EVENT_DAY, Page, QueryError, QuoteRow, _date, _page_keys, _paging, event_filter,
                       event_rows, quote_rows)
 
@@ -34,15 +36,11 @@ def _interval(value: str) -> str:
 
 
 def _period(since, until, where: list[str], params: list, column: str) -> None:
+    """:func:`newsgraph.store.queries._period`, refusing a range that ends before it starts."""
     start, end = _date(since, "since"), _date(until, "until")
     if start and end and start > end:
         raise QueryError(f"since ({start}) is after until ({end})")
-    if start:
-        where.append(f"{column} >= ?")
-        params.append(start)
-    if end:
-        where.append(f"{column} <= ?")
-        params.append(end)
+    queries._period(start, end, where, params, column)
 
 
 # --- articles ----------------------------------------------------------------------------------------------------
@@ -89,6 +87,25 @@ def articles(store: "Store", since=None, until=None, source: str | None = None, 
                (SELECT count(*) FROM places x WHERE x.article_id = a.id)
         FROM k JOIN articles a ON a.id = k.id ORDER BY k.n""", [ids, list(range(len(ids)))]).fetchall()
     return Page([ArticleRow(*r) for r in rows], total, limit, offset)
+
+
+def corpus_counts(store: "Store") -> dict[str, int]:
+    """How much the store holds: articles, quotes, events, place mentions, corpus entities."""
+    row = store.con.execute("""SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes),
+        (SELECT count(*) FROM events), (SELECT count(*) FROM places),
+        (SELECT count(*) FROM corpus_entities)""").fetchone()
+    return dict(zip(("articles", "quotes", "events", "places", "entities"), row))
+
+
+def stored_record(store: "Store", article_id: str) -> dict[str, Any] | None:
+    """A stored article's record as JSON (text included), as it was added; None when there is none (see
+    :meth:`newsgraph.store.Store.record` for the typed record)."""
+    row = store.con.execute("SELECT text, record FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        return None
+    record = json.loads(row[1])
+    record["text"] = row[0]
+    return record
 
 
 def article_meta(store: "Store", article_id: str) -> dict[str, Any] | None:

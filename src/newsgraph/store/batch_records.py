@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..ingest.article import Failure, Limits
 from ..record import ArticleRecord
-from .records import RecordError, read_records, record_from_json
+from .records import RecordError, read_records, record_from_json, too_long
 
 _META = "_newsgraph"
 _FETCH = 256
@@ -84,31 +84,18 @@ def read_batch_output(folder: str | os.PathLike, limits: Limits | None = None
                 except RecordError as err:
                     yield item, Failure(item, f"malformed record in {folder}: {err}")
                     continue
-                if len(record.text) > limits.max_chars:
-                    yield item, Failure(item, f"text of {len(record.text):,} characters is longer than the limit "
-                                              f"of {limits.max_chars:,}")
-                    continue
-                yield item, record
+                yield item, too_long(item, record, limits) or record
 
 
 def ingest_batch_output(store, folder: str | os.PathLike, limits: Limits | None = None, *,
                         published: str | None = None, progress: Callable[[int], None] | None = None,
                         on_failure: Callable[[Failure], None] | None = None):
-    """Add a batch output's records and failures to the store; returns what was done (AddStats)."""
-    before = store.stats.copy()
-    for name, result in read_batch_output(folder, limits):
-        if isinstance(result, Failure):
-            if on_failure is not None:
-                on_failure(result)
-            store.add_one(result, item=name, mode="articles")  # --retry-failed extracts it from its input
-        else:
-            if published and not result.published:
-                result.published = published
-            store.add_one(result, item=name, mode="records")
-        if progress is not None:
-            progress(1)
-    store.flush()
-    return store.stats - before
+    """Add a batch output's records and failures to the store; returns what was done (AddStats). The failures
+    are recorded in ``articles`` mode: ``--retry-failed`` extracts them from their input."""
+    from .pipeline import ingest_records
+
+    return ingest_records(store, read_batch_output(folder, limits), published=published, progress=progress,
+                          on_failure=on_failure, failure_mode="articles")
 
 
 def load_records(store, paths: Iterable[str], limits: Limits | None = None, *, published: str | None = None,

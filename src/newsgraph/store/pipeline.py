@@ -77,8 +77,10 @@ def ingest_articles(store: Store, items: Iterable[Article | Failure], *, model: 
 
 def ingest_records(store: Store, items: Iterable[tuple[str, ArticleRecord | Failure]], *,
                    published: str | None = None, progress: Progress = None,
-                   on_failure: OnFailure = None) -> AddStats:
-    """Add records read by :func:`read_records` (no NLP); ``published`` fills records that have none."""
+                   on_failure: OnFailure = None, failure_mode: str = "records") -> AddStats:
+    """Add records read by :func:`read_records` (no NLP); ``published`` fills records that have none.
+    Failures are recorded in ``failure_mode``: ``records`` (retried by reading the records again) or
+    ``articles`` (retried by extracting the item from its input, as for a batch's failures)."""
     before = store.stats.copy()
     for name, result in items:
         if isinstance(result, Failure):
@@ -86,7 +88,7 @@ def ingest_records(store: Store, items: Iterable[tuple[str, ArticleRecord | Fail
                 on_failure(result)
         elif published and not result.published:
             result.published = published
-        store.add_one(result, item=name, mode="records")
+        store.add_one(result, item=name, mode=failure_mode if isinstance(result, Failure) else "records")
         if progress is not None:
             progress(1)
     store.flush()

@@ -357,6 +357,17 @@ def _date(value, name: str) -> datetime.date | None:
         raise QueryError(f"--{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _period(since, until, where: list[str], params: list, column: str) -> None:
+    """Add the clauses (and parameters) keeping rows whose ``column`` is within ``since``..``until``."""
+    start, end = _date(since, "since"), _date(until, "until")
+    if start:
+        where.append(f"{column} >= ?")
+        params.append(start)
+    if end:
+        where.append(f"{column} <= ?")
+        params.append(end)
+
+
 def _paging(limit: int, offset: int) -> tuple[int, int]:
     if limit is None or limit < 0:
         raise QueryError("limit must be 0 or more")
@@ -477,13 +488,7 @@ def quotes(store: "Store", speaker: str | None = None, about: str | None = None,
     """
     limit, offset = _paging(limit, offset)
     where, params = ["TRUE"], []
-    start, end = _date(since, "since"), _date(until, "until")
-    if start:
-        where.append("a.published_date >= ?")
-        params.append(start)
-    if end:
-        where.append("a.published_date <= ?")
-        params.append(end)
+    _period(since, until, where, params, "a.published_date")
     if kind:
         kind = kind.lower()
         if kind not in KINDS:
@@ -549,7 +554,8 @@ def _about_articles(about: str, params: list) -> str | None:
     params.extend([key, " " + key])
     parts = ["""SELECT article_id FROM entities WHERE corpus_entity IN (
                   SELECT corpus_entity FROM corpus_aliases WHERE key = ? OR suffix(key, ?))""",
-             f"SELECT article_id FROM entities e WHERE e.corpus_entity IS NULL AND {_name_match('e.name', params, name)}"]
+             "SELECT article_id FROM entities e WHERE e.corpus_entity IS NULL AND "
+             + _name_match("e.name", params, name)]
     phrase = _phrase_articles_sql(about)
     if phrase:
         parts.append(phrase)
@@ -602,14 +608,7 @@ def event_filter(source: str | None = None, target: str | None = None, type: str
                  until=None) -> tuple[list[str], list]:
     """The WHERE clauses (over ``events e JOIN articles a``) and parameters of :func:`events`' filters."""
     where, params = ["TRUE"], []
-    day = EVENT_DAY
-    start, end = _date(since, "since"), _date(until, "until")
-    if start:
-        where.append(f"{day} >= ?")
-        params.append(start)
-    if end:
-        where.append(f"{day} <= ?")
-        params.append(end)
+    _period(since, until, where, params, EVENT_DAY)
     if type:
         t = type.strip()
         if t.isdigit():

@@ -183,11 +183,15 @@ def _records_from_stream(stream, name: str, limits: Limits) -> Iterator[tuple[st
         except RecordError as err:
             yield item, Failure(item, f"malformed record: {err}")
             continue
-        if len(record.text) > limits.max_chars:
-            yield item, Failure(item, f"text of {len(record.text):,} characters is longer than the limit of "
-                                      f"{limits.max_chars:,}")
-            continue
-        yield item, record
+        yield item, too_long(item, record, limits) or record
+
+
+def too_long(item: str, record: ArticleRecord, limits: Limits) -> Failure | None:
+    """The failure of a record whose text is longer than ``limits.max_chars``, else None."""
+    if len(record.text) > limits.max_chars:
+        return Failure(item, f"text of {len(record.text):,} characters is longer than the limit of "
+                             f"{limits.max_chars:,}")
+    return None
 
 
 def _record_files(path: Path) -> Iterator[Path]:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -85,10 +84,7 @@ def search_page(request: Request, q: str | None = None) -> HTMLResponse:
     q = _text(q, "q")
     with _db(request).reader() as view:
         if not q:
-            counts = dict(zip(("articles", "quotes", "events", "places", "entities"), view.con.execute("""
-                SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), (SELECT count(*) FROM events),
-                       (SELECT count(*) FROM places), (SELECT count(*) FROM corpus_entities)""").fetchone()))
-            return render(request, "home.html", q="", counts=counts,
+            return render(request, "home.html", q="", counts=aggregates.corpus_counts(view),
                           latest=aggregates.articles(view, limit=10).rows,
                           people=aggregates.entity_list(view, type="PERSON", limit=12).rows,
                           quotes=queries.quotes(view, limit=8).rows)
@@ -112,11 +108,11 @@ def articles_page(request: Request, since: str | None = None, until: str | None 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
     with _db(request).reader() as view:
-        row = view.con.execute("SELECT text, record FROM articles WHERE id = ?", [article_id]).fetchone()
-        if row is None:
+        record = aggregates.stored_record(view, article_id)
+        if record is None:
             return render(request, "error.html", status=404, status_code=404,
                           message=f"There is no article with id “{article_id}” in this store.")
-        text, record = row[0], json.loads(row[1])
+        text = record["text"]
         corpus = aggregates.corpus_links(view, article_id)
         meta = aggregates.article_meta(view, article_id)
     names = {e["id"]: e for e in record.get("entities") or []}
@@ -163,7 +159,8 @@ def entity_page(request: Request, corpus_id: str, interval: str | None = None) -
     series = ["quotes", "events"] if any(r["quotes"] or r["events"] for r in timeline) else ["articles"]
     chart = charts.stacked_bars(charts.fill_gaps(timeline, unit), series)
     return render(request, "entity.html", e=profile, said=said, about=about, as_source=as_source,
-                  as_target=as_target, chart=chart, series=series, interval=unit, intervals=aggregates.INTERVALS, why=why)
+                  as_target=as_target, chart=chart, series=series, interval=unit, intervals=aggregates.INTERVALS,
+                  why=why)
 
 
 @router.get("/events", response_class=HTMLResponse)
