@@ -199,3 +199,47 @@ def test_mistyped_opening_mark_closes_a_quote():
 
     text = "“We will hold the line,“ said Colonel Ada Mensah."
     assert [[text[a:b] for a, b in p] for p in quoted_passages(text)] == [["“We will hold the line,“"]]
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    # the parser hangs the fragment on the cue beside its clause
+    ('The mayor pledged to oppose the new toll "today, tomorrow, forever."',
+     "pledged", 'to oppose the new toll "today, tomorrow, forever."'),
+    # the object is parsed as a predicate too
+    ('Senator Ilse Brandt called both candidates "reckless" on Tuesday.',
+     "called", 'both candidates "reckless"'),
+    # two fragments of one report
+    ('Governor Dana Whitfield said the goal was not to "rebuild the old port" but to "build a new one."',
+     "said", 'the goal was not to "rebuild the old port" but to "build a new one."'),
+    # no complement clause in the parse: from the cue to the end of the sentence
+    ('The delegate, Rhys Calloway, warned of a "ferocious" battle ahead that could split the party.',
+     "warned", 'a "ferocious" battle ahead that could split the party'),
+])
+def test_quoted_fragment_inside_a_report_is_one_mixed_quote(extract_record, text, cue, content):
+    q = only(extract_record(text))
+    assert q.kind == "mixed" and q.cue.text == cue
+    assert q.content.text == content
+
+
+def test_quote_right_after_its_cue_stays_direct(extract_record):
+    for text in ('Colonel Aram Petrosyan said: "We will stay."', 'Colonel Aram Petrosyan told reporters, "We will stay."'):
+        q = only(extract_record(text))
+        assert q.kind == "direct" and q.content.text == '"We will stay."'
+
+
+def test_each_of_two_joined_cues_reports_its_own_clause(extract_record):
+    # the direct fragment belongs to "insisted"; "claiming" still reports its own clause
+    record = extract_record('Speaking in Izmir on Tuesday, Mayor Selin Oral insisted that she has "rebuilt the harbor," '
+                            'claiming that she is responsible for the rise in tourism.')
+    by_cue = {q.cue.text: q for q in record.quotes}
+    assert set(by_cue) == {"insisted", "claiming"}, [(q.cue.text, q.content.text) for q in record.quotes]
+    assert by_cue["insisted"].kind == "mixed"
+    assert by_cue["claiming"].content.text == "she is responsible for the rise in tourism"
+    assert {q.speaker_name for q in record.quotes} == {"Selin Oral"}
+
+
+def test_a_closing_mark_attached_to_another_verb_does_not_claim_its_quote(extract_record):
+    record = extract_record('She says voters may not like the answer, but insists the council is mounting a "phony attack."')
+    by_cue = {q.cue.text: q for q in record.quotes}
+    assert by_cue["says"].kind == "indirect" and by_cue["says"].content.text == "voters may not like the answer"
+    assert by_cue["insists"].kind == "mixed"

@@ -344,7 +344,7 @@ def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of
     inside = set(range(qs, qe))
 
     def related(c: _Cue) -> bool:
-        return any(t.i in inside for t in c.head.children) or (c.head.head.i in inside and c.head.dep_ in (
+        return any(t.i in inside and not t.is_punct for t in c.head.children) or (c.head.head.i in inside and c.head.dep_ in (
             "parataxis", "advcl", "ccomp", "conj"))
 
     def distance(c: _Cue) -> int:
@@ -466,6 +466,9 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
             return _trim_content(doc, child.left_edge.i + 1, _clause(doc, child)[1])
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
+    predicates = [c for c in verb.rights if c.dep_ in ("oprd", "acomp")]
+    if obj is None and len(predicates) >= 2 and predicates[0].pos_ in ("NOUN", "PROPN", "PRON"):
+        obj = predicates[0]  # "called both leaders “reckless”": the parser takes the object for a predicate too
     prep = next((c for c in verb.children if c.dep_ == "prep"
                  and c.lower_ in content_prepositions().get(verb.lemma_.lower(), ())
                  and cue.end - 1 <= c.i <= cue.end and any(g.dep_ == "pobj" for g in c.children)), None)
@@ -632,56 +635,145 @@ def _unquoted_words(text: str, start: int, end: int, quoted: list[_Found]) -> in
 
 def _reported_quotes(doc: Doc, cues: list[_Cue], direct: list[_Found], index: _Entities,
                      text: str) -> list[_Found]:
-    used = {f.cue.head.i for f in direct if f.cue is not None}
+    """Indirect and mixed reports of the cues. A quoted fragment inside a report becomes part of it (mixed) and
+    leaves ``direct``; a cue that a direct quote claimed is tried again once that quote has been absorbed so
+    ("insisted that he has “expanded the party,” claiming that ...": the fragment is insisted's, and claiming
+    reports a clause of its own)."""
     reported: list[_Found] = []
-    for cue in cues:
-        content = _content_of(doc, cue, text)
-        if content is None:
-            continue
-        start_char = doc[content[0]].idx
-        end_char = doc[content[1] - 1].idx + len(doc[content[1] - 1])
-        for a, b in (piece for f in direct for piece in f.pieces):
-            # the parser leaves a closing '.”' outside the clause: take the quotation whole
-            if start_char <= a < end_char < b and not re.search(r"\w", text[end_char:b]):
-                end_char = b
-            if a < start_char < b <= end_char and not re.search(r"\w", text[a:start_char]):
-                start_char = a
-        inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
-        overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
-        for a, b in (piece for f in overlapping for piece in f.pieces):
-            if start_char <= a < end_char < b and "\n" not in text[end_char:b]:
-                end_char = b  # a quoted fragment the parser cut off: the report runs to its end
-        inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
-        cut = [f for f in overlapping if f not in inside and f.pieces[0][0] > start_char]
-        if cut:  # the clause runs into a quotation the parser tore apart: keep the part before it
-            end_char = min(f.pieces[0][0] for f in cut)
-            while end_char > start_char and not text[end_char - 1].isalnum():
-                end_char -= 1
-            inside = [f for f in inside if f.pieces[-1][1] <= end_char]
-            overlapping = [f for f in overlapping if f.pieces[0][0] < end_char]
-            if len(re.findall(r"\w+", text[start_char:end_char])) < 3:
+    reporting: set[int] = set()
+    pending = list(cues)
+    while pending:
+        claimed = {f.cue.head.i for f in direct if f.cue is not None} | reporting
+        deferred = []
+        for cue in pending:
+            if cue.head.i in reporting:
                 continue
-        if overlapping and not inside:
-            continue  # the clause cuts through a quotation: leave it to the direct quote
-        if _MARKUP.search(text, start_char, end_char):
-            continue
-        pieces = [(start_char, end_char)]
-        if start_char <= doc[cue.start].idx < end_char:
-            pieces = _around_cue(doc, text, cue, start_char, end_char)
-            if pieces is None:
-                continue  # a report does not contain its own cue: the parse went wrong
-        outside = _unquoted_words(text, start_char, end_char, inside)
-        if inside and outside < 2:
-            continue  # the complement is the quotation itself: a direct quote
-        if not inside and cue.head.i in used:
-            continue
-        kind = "mixed" if inside else "indirect"
-        for f in inside:  # the quoted fragment is part of this report, not a quote of its own
-            direct.remove(f)
-        speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
-        reported.append(_Found(kind, pieces, cue, speaker, paragraph=_paragraph_of(start_char, index.paragraphs)))
-        used.add(cue.head.i)
+            found = _report(doc, cue, direct, index, text, claimed)
+            if found is _CLAIMED:
+                deferred.append(cue)
+            elif found is not None:
+                reported.append(found)
+                reporting.add(cue.head.i)
+                claimed.add(cue.head.i)
+        released = {f.cue.head.i for f in direct if f.cue is not None} | reporting
+        pending = [c for c in deferred if c.head.i not in released]
+    for f in list(direct):
+        if f in direct and f.cue is not None and f.cue.head.i not in reporting:
+            found = _embedded_fragment(doc, f, direct, index, text)
+            if found is not None:
+                reported.append(found)
+                reporting.add(f.cue.head.i)
     return reported
+
+
+def _embedded_fragment(doc: Doc, f: _Found, direct: list[_Found], index: _Entities, text: str) -> _Found | None:
+    """A quoted fragment inside the words its cue reports, where the parse gave the cue no clause that holds it
+    ("warned of a “ferocious” battle ahead", "said the goal was not to “make America great again” but ..."):
+    a mixed report from the first word after the cue (and its addressee) to the end of the sentence, or to the
+    fragment's end when another report follows it. None when the fragment follows its cue with no words between
+    (``said: “…”``, ``said, “…”``): that is a direct quote."""
+    cue = f.cue
+    if cue.kind != "verb" or cue.head.i >= doc.char_span(*f.pieces[0], alignment_mode="expand").start:
+        return None
+    sent = doc[cue.end - 1].sent
+    q_start, q_end = f.pieces[0][0], f.pieces[-1][1]
+    if q_start >= sent.end_char + 1 or "\n" in text[doc[cue.end - 1].idx:q_start]:
+        return None
+    start = cue.end
+    if speech_verbs().get(cue.head.lemma_.lower()) == "yes":  # "told reporters ...": not the addressee
+        for child in cue.head.rights:
+            if child.dep_ in ("dobj", "dative", "obj") and child.i == start:
+                start = child.right_edge.i + 1
+    while start < len(doc) and (doc[start].is_punct and doc[start].text not in _QUOTE_CHARS
+                                or doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark"
+                                or doc[start].dep_ == "prep" and doc[start].head.i == cue.head.i
+                                and start == cue.end):  # "warned of a “ferocious” battle"
+        start += 1
+    if start >= len(doc) or doc[start].idx >= q_start:
+        return None
+    gap = text[doc[start].idx:q_start]
+    words = re.findall(r"\w+", text[doc[cue.end - 1].idx + len(doc[cue.end - 1]):q_start])
+    if len(words) < 2 or re.search(r"[:;]|[.!?]\s", gap) or any(
+            g is not f and doc[start].idx <= g.pieces[0][0] < q_start and g.cue is not None
+            and g.cue.head.i != cue.head.i for g in direct):
+        return None
+    end_char = q_end
+    tail = doc.char_span(q_end, sent.end_char, alignment_mode="contract")
+    if tail is not None and len(tail) and not any(
+            t.lemma_.lower() in speech_verbs() and t.pos_ == "VERB" or t.lower_ == "according" for t in tail) \
+            and not any(g.pieces[0][0] >= q_end and g.pieces[0][0] < sent.end_char for g in direct if g is not f):
+        last = max((t for t in tail if not t.is_punct), key=lambda t: t.i, default=None)
+        if last is not None:
+            end_char = max(end_char, last.idx + len(last))
+    inside = [g for g in direct if doc[start].idx <= g.pieces[0][0] and g.pieces[-1][1] <= end_char]
+    if _MARKUP.search(text, doc[start].idx, end_char):
+        return None
+    for g in inside:
+        direct.remove(g)
+    return _Found("mixed", [(doc[start].idx, end_char)], cue, f.speaker or _speaker_of(doc, cue, None, index),
+                  paragraph=_paragraph_of(doc[start].idx, index.paragraphs))
+
+
+_CLAIMED = object()  # a cue whose report would only repeat a direct quote it introduces
+
+
+def _report(doc: Doc, cue: _Cue, direct: list[_Found], index: _Entities, text: str,
+            claimed: set[int]) -> "_Found | object | None":
+    """The indirect or mixed report of one cue (removing from ``direct`` the fragments it contains), None when
+    the cue reports no clause, ``_CLAIMED`` when a direct quote already holds the cue and the clause quotes
+    nothing."""
+    content = _content_of(doc, cue, text)
+    if content is None:
+        return None
+    start_char = doc[content[0]].idx
+    end_char = doc[content[1] - 1].idx + len(doc[content[1] - 1])
+    for a, b in (piece for f in direct for piece in f.pieces):
+        # the parser leaves a closing '.”' outside the clause: take the quotation whole
+        if start_char <= a < end_char < b and not re.search(r"\w", text[end_char:b]):
+            end_char = b
+        if a < start_char < b <= end_char and not re.search(r"\w", text[a:start_char]):
+            start_char = a
+    sentence_end = doc[content[1] - 1].sent.end_char
+    for f in sorted(direct, key=lambda f: f.pieces[0][0]):
+        gap = text[end_char:f.pieces[0][0]]
+        if f.cue is not None and f.cue.head.i == cue.head.i and f.pieces[0][0] >= end_char \
+                and sentence_end >= f.pieces[0][1] and len(re.findall(r"\w+", gap)) <= 3 \
+                and not re.search(r"[.!?:;\n]", gap):
+            # "pledged to oppose the toll “today, tomorrow, forever.”", "not to “…” but to “…”": one report
+            end_char = f.pieces[-1][1]
+    overlapping = [f for f in direct if f.pieces[0][0] < end_char and start_char < f.pieces[-1][1]]
+    for a, b in (piece for f in overlapping for piece in f.pieces):
+        if start_char <= a < end_char < b and "\n" not in text[end_char:b]:
+            end_char = b  # a quoted fragment the parser cut off: the report runs to its end
+    inside = [f for f in direct if start_char <= f.pieces[0][0] and f.pieces[-1][1] <= end_char]
+    cut = [f for f in overlapping if f not in inside and f.pieces[0][0] > start_char]
+    if cut:  # the clause runs into a quotation the parser tore apart: keep the part before it
+        end_char = min(f.pieces[0][0] for f in cut)
+        while end_char > start_char and not text[end_char - 1].isalnum():
+            end_char -= 1
+        inside = [f for f in inside if f.pieces[-1][1] <= end_char]
+        overlapping = [f for f in overlapping if f.pieces[0][0] < end_char]
+        if len(re.findall(r"\w+", text[start_char:end_char])) < 3:
+            return None
+    if overlapping and not inside:
+        return None  # the clause cuts through a quotation: leave it to the direct quote
+    if _MARKUP.search(text, start_char, end_char):
+        return None
+    pieces = [(start_char, end_char)]
+    if start_char <= doc[cue.start].idx < end_char:
+        pieces = _around_cue(doc, text, cue, start_char, end_char)
+        if pieces is None:
+            return None  # a report does not contain its own cue: the parse went wrong
+    outside = _unquoted_words(text, start_char, end_char, inside)
+    if inside and outside < 2:
+        return None  # the complement is the quotation itself: a direct quote
+    if not inside and cue.head.i in claimed:
+        return _CLAIMED
+    for f in inside:  # the quoted fragment is part of this report, not a quote of its own
+        direct.remove(f)
+    speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
+    return _Found("mixed" if inside else "indirect", pieces, cue, speaker,
+                  paragraph=_paragraph_of(start_char, index.paragraphs))
 
 
 def _outermost(doc: Doc, found: list[_Found]) -> list[_Found]:
