@@ -243,3 +243,10 @@ def test_a_closing_mark_attached_to_another_verb_does_not_claim_its_quote(extrac
     by_cue = {q.cue.text: q for q in record.quotes}
     assert by_cue["says"].kind == "indirect" and by_cue["says"].content.text == "voters may not like the answer"
     assert by_cue["insists"].kind == "mixed"
+
+
+def test_cue_with_clauses_on_both_sides_reports_the_one_after_it(extract_record):
+    q = only(extract_record("Mayor Kemal Aksoy jokingly offered the man a job as his deputy, then says he will welcome "
+                            "advice from anyone."))
+    assert q.cue.text == "says" and q.content.text == "he will welcome advice from anyone"
+    assert q.speaker_name == "Kemal Aksoy"

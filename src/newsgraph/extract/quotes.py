@@ -241,6 +241,12 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
             break
     if fallback is not None:
         return _noun_phrase(doc, fallback, index)
+    for clause in cue.head.lefts:  # "Kasich offered him a job, then says ...": the parse hangs the first verb
+        if clause.dep_ in ("ccomp", "conj") and not _within(clause.i, inside):  # of the pair under the cue
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if subject is not None and (subject.i in index.mention_tokens and index.types.get(
+                    index.by_token[subject.i]) == "PERSON" or subject.lower_ in _PRONOUN_GENDER):
+                return _noun_phrase(doc, subject, index)
     return _adjacent_speaker(doc, cue, inside, index)
 
 
@@ -453,9 +459,11 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
     if verb.lemma_ == "quote" and cue.end - 1 > verb.i:
         verb = doc[cue.end - 1]  # "quoted as saying that ...": what "saying" reports
     preps = content_prepositions().get(verb.lemma_.lower(), frozenset())
-    complement = next((c for c in verb.children if c.dep_ == "ccomp" or (
+    complements = [c for c in verb.children if c.dep_ == "ccomp" or (
         c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
-                                                   for m in c.children))), None)
+                                                   for m in c.children))]
+    # "Kasich offered him a job, then says he'll welcome advice": the clause after the cue, when it has one
+    complement = next((c for c in complements if c.i > verb.i), complements[0] if complements else None)
     if complement is None:
         complement = _that_clause_in_phrase(verb)
     if complement is not None:  # "said (that) ...", "asked if ..."
