@@ -77,9 +77,11 @@ DEFINITIONS = [
               "coordinates counts with the maximum error, 20,039 km"),
     ("acc@161", "share of errors ≤ 161 km (100 miles)"),
     ("acc@161 or same GeoNames id", "a resolution also counts when it names the same GeoNames entry as the gold "
-                                    "(same geonameid) however far apart the two points are: a country's or "
-                                    "region's point is a convention (the embedded gazetteer's country points "
-                                    "are REST Countries', GeoNames' differ for the United States by 233 km)"),
+                                    "(same geonameid) however far apart the two points are: a country's, "
+                                    "state's or region's point is a convention (the embedded gazetteer's "
+                                    "country points are GeoNames' own; its states' points are the middle of "
+                                    "their towns and can lie a few hundred km from GeoNames' point for a large "
+                                    "state or province)"),
     ("median / mean", "median and mean error in km"),
     ("AUC", "area under the curve of ln(error + 1) over the errors sorted ascending (trapezoidal rule, unit "
             "steps), divided by (n − 1) · ln(20,039 + 1): 0 when every error is 0, 1 when every error is the "

@@ -6,11 +6,15 @@ resolved among its gazetteer candidates by a score that adds up
 - what the candidate is: a country or continent before a region or state before a capital before a town,
   towns by population; a match on an alternate name counts less than one on the name itself;
 - the article's context: the countries and states it names (countries and demonyms first, then what the first
-  pass resolved), its dateline ("BEIRUT —"), and a "Town, State" or "Town, Country" pattern right after the
-  mention ("Paris, Texas", "Springfield, Ill.").
+  pass resolved for the other names: a guess does not vote for itself), its dateline ("BEIRUT —", read whole
+  when the tagger split it), a "Town, State" or "Town, Country" pattern right after the mention ("Paris,
+  Texas", "Springfield, Ill.", "Moncton, N.B.", "Croft, North Yorkshire") and, from the other side, a state or
+  county written after a place and a comma ("Oulton Park, Cheshire"; not in a list of places).
 A facility or area the gazetteer lacks ("Kabul airport", "Kandahar province") resolves to the longest
-leading part of its name that it has, with the mention kept whole. All mentions of one entity share one
-resolution (the one its best-supported mention gets).
+leading part of its name that it has, with the mention kept whole. A name it lacks altogether resolves to the
+nearest known area that contains it: the town written right after it ("Camp David in Maryland"), else, for a
+street or building, the article's own town, else the article's state or main country. All mentions of one
+entity share one resolution (the one its best-supported mention gets).
 
 The gazetteer is the GeoNames index ``newsgraph gazetteer import`` built, when there is one, backed by the
 embedded one (:mod:`newsgraph.geo.embedded`).
@@ -130,6 +134,7 @@ class _Mention:
     qualifier: tuple[str, str | None] | None = None  # ("country", "US") or ("admin1", "TX") after a comma
     fixed: Candidate | None = None  # a demonym's place, known from the word alone
     weight: float = 1.0  # how much it says about the article's countries
+    after_place: bool = False  # written right after another place and a comma: "Croft, Yorkshire"
 
 
 @dataclass
@@ -156,11 +161,24 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
                 out.extend(_embedded(span.start, span.text, gazetteer))
     taken = [(m.start, m.end) for m in out] + [(s.start, s.end) for e in doc._.ng_entities or () for s in e.mentions]
     line = dateline_place(text)
-    if line is not None and not any(a < line[1] and line[0] < b for a, b in taken):
-        out.append(_Mention(line[0], line[1], text[line[0]:line[1]], "toponym", None, "DATELINE"))
+    if line is not None:
+        whole = text[line[0]:line[1]]
+        inner = [(a, b) for a, b in taken if line[0] <= a and b <= line[1] and (a, b) != line]
+        if inner and any(name_key(c.name) == name_key(whole) for c in gazetteer.lookup(whole)):
+            # "ST. LOUIS —" tagged as "ST" and "LOUIS", or not at all: the dateline's place is the whole of it
+            out = [m for m in out if not (line[0] <= m.start and m.end <= line[1])]
+            taken = [(a, b) for a, b in taken if (a, b) not in inner]
+        if not any(a < line[1] and line[0] < b for a, b in taken):
+            out.append(_Mention(line[0], line[1], whole, "toponym", None, "DATELINE"))
     out += _locatives(doc, taken, gazetteer)
     out += _loose_demonyms(doc, taken, gazetteer)
     out.sort(key=lambda m: m.start)
+    # "Croft, Yorkshire" but not a list ("Miami, New York and Detroit"): a place, a comma and a place that no
+    # other place follows or precedes in the same way
+    joined = [re.fullmatch(r",?\s*(?:(?:and|or)\s+)?", text[a.end:b.start]) is not None for a, b in zip(out, out[1:])]
+    for k, m in enumerate(out[1:], 1):
+        m.after_place = out[k - 1].kind == "toponym" and text[out[k - 1].end:m.start].startswith(",") \
+            and joined[k - 1] and not (k >= 2 and joined[k - 2]) and not (k < len(joined) and joined[k])
     for m in out:
         if m.kind == "toponym" and not m.candidates:
             m.candidates, m.whole = _candidates(m.text, m.label, gazetteer)
@@ -334,20 +352,26 @@ def _qualifier(text: str, end: int, gazetteer: Gazetteer) -> tuple[str, str | No
         code3 = lexicons.country_code(name)
         if code3 and code3 in _alpha2() and not lexicons.country_parts().__contains__(key):
             return ("country", _alpha2()[code3])
-        admins = [c for c in gazetteer.lookup(name) if c.feature_code == "ADM1" and c.country and c.admin1]
-        if admins:
-            best = max(admins, key=lambda c: c.population)
-            return ("admin1", f"{best.country}:{best.admin1}")
+        options = [c for c in gazetteer.lookup(name) if c.country and c.admin1]
+        # a state or province ("Perth, Ontario", "Moncton, N.B."), else a county by its own name ("Croft, North
+        # Yorkshire"): the town lies in that county's state, province or nation
+        for code in ("ADM1", "ADM2"):
+            admins = [c for c in options if c.feature_code == code and (code == "ADM1" or name_key(c.name) == key)]
+            if admins:
+                best = max(admins, key=lambda c: c.population)
+                return ("admin1", f"{best.country}:{best.admin1}")
         name = name.rsplit(" ", 1)[0] if " " in name else ""
     return None
 
 
 # ---- scoring ----------------------------------------------------------------------------------------------------
 
-_BASE = {"PCLI": 100.0, "PCLS": 70.0, "CONT": 90.0, "ADM1": 55.0}
+_BASE = {"PCLI": 100.0, "PCLS": 70.0, "CONT": 90.0, "ADM1": 55.0, "ADM2": 45.0}
 
 
 def _base(c: Candidate) -> float:
+    if c.feature_code == "ADM2":  # a county: the larger (by its towns) of namesakes
+        return _BASE["ADM2"] + 2.0 * math.log10(c.population + 1)
     if c.feature_code in _BASE:
         return _BASE[c.feature_code] + (15.0 if c.feature_code == "ADM1" and c.country == "US" else 0.0)
     if c.feature_class == "P":
@@ -368,7 +392,7 @@ def _score(c: Candidate, m: _Mention, ctx: _Context) -> float:
         seen = ctx.countries.get(c.country, 0)
         if seen:
             score += 10.0 + 20.0 * seen / total  # named in the article, the more the likelier
-        elif c.feature_code in ("ADM1", "PPL") and total:
+        elif c.feature_code in ("ADM1", "ADM2", "PPL") and total and c.population < 100_000:
             score -= 15.0  # a state or town abroad in an article about other countries
         if ctx.home == c.country:
             score += 10.0
@@ -385,6 +409,8 @@ def _score(c: Candidate, m: _Mention, ctx: _Context) -> float:
             score += 80.0
         elif c.feature_class == "P":
             score -= 10.0
+    if m.after_place and c.feature_code in ("ADM1", "ADM2"):
+        score += 25.0  # "Oulton Park, Cheshire": what follows a place and a comma is the area it lies in
     if not m.whole:
         score -= 5.0
     return score
@@ -442,21 +468,35 @@ def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
     for n, (c, _) in first_pass.items():
         if c is not None and line is not None and mentions[n].start == line[0]:
             ctx.home = c.country
-    # what the first pass resolved adds to the context ("Louisiana" makes "Orange" Louisiana's)
+    # what the first pass resolved adds to the context ("Louisiana" makes "Orange" Louisiana's), except for the
+    # name itself: a guess must not vote for itself ("WA" first read as Washington would keep the US in an
+    # article whose other places are all Australian)
+    added: dict[str, tuple[Counter, Counter]] = {}
     for n, (c, _) in first_pass.items():
         if c is not None and c.feature_code != "PCLI":
+            mine = added.setdefault(name_key(mentions[n].text), (Counter(), Counter()))
             if c.country:
-                ctx.countries[c.country] += 0.5 * mentions[n].weight
-            if c.feature_code == "ADM1" and c.admin1:
-                ctx.admin1[f"{c.country}:{c.admin1}"] += 1
-    chosen = {n: _best(m, ctx) for n, m in enumerate(mentions) if m.fixed is None}
+                mine[0][c.country] += 0.5 * mentions[n].weight
+            if c.feature_code in ("ADM1", "ADM2") and c.admin1:
+                mine[1][f"{c.country}:{c.admin1}"] += 1
+    for countries, admin1 in added.values():
+        ctx.countries.update(countries)
+        ctx.admin1.update(admin1)
+    chosen = {n: _best(m, _without(ctx, added.get(name_key(m.text)))) for n, m in enumerate(mentions)
+              if m.fixed is None}
     # one resolution per entity: the best-supported one among its mentions
     per_entity: dict[str, tuple[Candidate | None, float]] = {}
     for n, (c, score) in chosen.items():
         ent = mentions[n].entity
         if ent is not None and c is not None and mentions[n].whole and score > per_entity.get(ent, (None, -1e9))[1]:
             per_entity[ent] = (c, score)
-    locality = _locality(mentions, chosen, line, ctx)
+    # the country the article's places lie in: what its toponyms resolved to (demonyms name other countries)
+    resolved: Counter = Counter(c.country for n, (c, _) in chosen.items()
+                                if c is not None and c.country and mentions[n].kind == "toponym")
+    main = resolved.most_common(1)[0][0] if resolved else (
+        ctx.countries.most_common(1)[0][0] if ctx.countries else None)
+    locality = _locality(mentions, chosen, line, main)
+    town = locality or _locality(mentions, chosen, line, main, once=True)
     places: list[Place] = []
     for n, m in enumerate(mentions):
         if m.fixed is not None:
@@ -465,12 +505,39 @@ def extract_places(doc: Doc, gazetteer: Gazetteer) -> list[Place]:
             c = chosen[n][0]
             if m.whole and m.entity in per_entity:
                 c = per_entity[m.entity][0]
-            if c is None and _is_local_feature(m):
-                # "Frenchmen Street", "St. Mary's Hospital": a street or building the gazetteer lacks lies in the
-                # town written right after it ("Camp David in Maryland") or else the article's own town
-                c = _written_after(text, m, gazetteer) or locality
+            if c is None and m.kind == "toponym":
+                # "Frenchmen Street", "St. Mary's Hospital", a village the gazetteer lacks: it lies in the town
+                # written right after it ("Camp David in Maryland"), else in the article's own town, state or
+                # country (the nearest known place that contains it, so the error is at most that area's size)
+                c = _written_after(text, m, gazetteer, ctx) or (town if _is_local_feature(m) else locality) \
+                    or _main_area(main, ctx, gazetteer)
         places.append(_place(text, m, c))
     return places
+
+
+def _without(ctx: _Context, own: tuple[Counter, Counter] | None) -> _Context:
+    """The context less one name's own first-pass votes."""
+    if own is None:
+        return ctx
+    countries, admin1 = ctx.countries.copy(), ctx.admin1.copy()
+    countries.subtract(own[0])
+    admin1.subtract(own[1])
+    return _Context(+countries, +admin1, ctx.home)
+
+
+def _main_area(country: str | None, ctx: _Context, gazetteer: Gazetteer) -> Candidate | None:
+    """The state or country the article is about: the state it names most often (at least twice) within the
+    article's main country, else that country."""
+    if country is None:
+        return None
+    states = [(n, k) for k, n in ctx.admin1.items() if k.startswith(country + ":")]
+    if states:
+        n, key = max(states)
+        if n >= 2:
+            state = gazetteer.admin1(country, key.split(":", 1)[1])
+            if state is not None:
+                return state
+    return gazetteer.country(country)
 
 
 def _is_local_feature(m: _Mention) -> bool:
@@ -482,32 +549,35 @@ def _is_local_feature(m: _Mention) -> bool:
         words[-1].lower().rstrip(".,") in place_words()
 
 
-def _written_after(text: str, m: _Mention, gazetteer: Gazetteer) -> Candidate | None:
+def _written_after(text: str, m: _Mention, gazetteer: Gazetteer, ctx: _Context) -> Candidate | None:
     """The town or state named right after a facility: "Camp David in Maryland", "Royal Street, New Orleans"."""
     after = re.match(r"(?:,\s*|\s+in\s+)((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2})", text[m.end:m.end + 60])
     if not after:
         return None
-    options = [c for c in gazetteer.lookup(after.group(1)) if c.feature_class in ("A", "P")]
-    return max(options, key=_base) if options else None
+    name = after.group(1)
+    options = [c for c in gazetteer.lookup(name) if c.feature_class in ("A", "P")]
+    # the town or county named after it, read in the article's context ("Oulton Park, Cheshire" in a British
+    # article is the English county, not a town of that name abroad)
+    return _best(_Mention(0, 0, name, "toponym", None, "AFTER", candidates=options), ctx)[0] if options else None
 
 
-def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | None,
-              ctx: _Context) -> Candidate | None:
-    """The article's own town: the dateline's, else the town it names most often (at least twice) in the
-    country it names most."""
+def _locality(mentions: list[_Mention], chosen: dict, line: tuple[int, int] | None, main: str | None,
+              once: bool = False) -> Candidate | None:
+    """The article's own town: the dateline's, else the town it names most often (at least twice, or once
+    with ``once``; ties: the first named) in its main country."""
     towns: Counter = Counter()
     first: dict = {}
     for n, (c, _) in chosen.items():
         if c is not None and c.feature_class == "P":
             if line is not None and mentions[n].start == line[0]:
                 return c
-            towns[c] += 1
-            first.setdefault(c, n)
+            if main is None or c.country == main:
+                towns[c] += 1
+                first.setdefault(c, n)
     if not towns:
         return None
     best, count = max(towns.items(), key=lambda t: (t[1], -first[t[0]]))
-    main = ctx.countries.most_common(1)[0][0] if ctx.countries else None
-    return best if count >= 2 and (main is None or best.country == main) else None
+    return best if count >= 2 or once else None
 
 
 def _place(text: str, m: _Mention, c: Candidate | None) -> Place:

