@@ -26,6 +26,15 @@ def test_unclosed_quote_without_continuation_ends_at_its_paragraph():
     assert texts('"Unclosed at the start\n\nA plain paragraph.') == [['"Unclosed at the start']]
 
 
+def test_quote_opened_inside_a_paragraph_runs_over_when_the_next_paragraph_goes_on():
+    text = "The minister said: “We will go on.\n\n“And we will win,” she added."
+    assert texts(text) == [["“We will go on.", "“And we will win,”"]]
+
+
+def test_quote_opened_inside_a_paragraph_and_never_continued_is_not_a_passage():
+    assert texts("The minister said: “We will go on.\n\nThe crowd cheered.") == []
+
+
 def test_apostrophes_are_not_quotes():
     assert texts("The soldiers' families said it was the '90s, rock 'n' roll, don't ask.") == []
 

@@ -2,7 +2,8 @@
 
 :func:`quoted_passages` returns each direct quotation as a list of pieces (character ranges including their
 marks): one piece for most quotes, several for a quote that runs over paragraphs (a paragraph that opens with
-a quotation mark and does not close it, continued by the next paragraph's opening mark).
+a quotation mark and does not close it, continued by the next paragraph's opening mark; or a quotation opened
+inside a paragraph and left open, when the next paragraph opens with a mark: 'He said: “We will go on.' ...).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def quoted_passages(text: str) -> list[list[tuple[int, int]]]:
     """Each direct quotation as a list of (start, end) pieces with their marks, in text order."""
     passages: list[list[tuple[int, int]]] = []
     pending: list[tuple[int, int]] | None = None  # an open quote running over paragraphs
+    tentative = False  # it opened inside its paragraph ('He said: “We will go on.'): only a quote if continued
     for para in _PARAGRAPH.finditer(text):
         start, end = para.start(), para.end()
         while end > start and text[end - 1] in " \t\r":
@@ -77,7 +79,8 @@ def quoted_passages(text: str) -> list[list[tuple[int, int]]]:
         if pending is not None:
             opening = _opening_at_start(text, start, end)
             if opening is None:  # the quote ended with the last paragraph
-                passages.append(pending)
+                if not tentative:
+                    passages.append(pending)
                 pending = None
             else:
                 close = _find_close(text, opening, end)
@@ -93,14 +96,15 @@ def quoted_passages(text: str) -> list[list[tuple[int, int]]]:
             if ch in _DOUBLE_OPEN or (ch in _SINGLE_OPEN and _is_open_single(text, i)):
                 close = _find_close(text, i, end)
                 if close is None:
-                    if ch in _DOUBLE_OPEN and _opening_at_start(text, start, end) == i:
+                    if ch in _DOUBLE_OPEN:
                         pending = [(i, end)]  # runs over into the next paragraph
+                        tentative = _opening_at_start(text, start, end) != i
                     break
                 if close - i > (2 if ch in _SINGLE_OPEN else 1):
                     passages.append([(i, close + 1)])
                 i = close + 1
             else:
                 i += 1
-    if pending is not None:
+    if pending is not None and not tentative:
         passages.append(pending)
     return passages
