@@ -250,3 +250,10 @@ def test_cue_with_clauses_on_both_sides_reports_the_one_after_it(extract_record)
                             "advice from anyone."))
     assert q.cue.text == "says" and q.content.text == "he will welcome advice from anyone"
     assert q.speaker_name == "Kemal Aksoy"
+
+
+def test_name_between_quote_and_cue_is_the_speaker_not_part_of_a_report(extract_record):
+    q = only(extract_record('“We have had better conventions than this one,” Texas delegate Bill Eastman, wearing a '
+                            'cowboy hat and campaign pins, said matter-of-factly.'))
+    assert q.kind == "direct" and q.content.text == "“We have had better conventions than this one,”"
+    assert q.speaker_name == "Bill Eastman"

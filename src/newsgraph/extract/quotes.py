@@ -377,6 +377,10 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities) -> l
         speaker = _speaker_of(doc, cue, q, index) if cue is not None else None
         if speaker is not None and (q[0] <= speaker[0] < q[1]):
             speaker = None
+        if speaker is None and cue is not None and cue.start >= q[1]:
+            # "“…,” Texas delegate Bill Eastman, wearing a cowboy hat, said": the name between quote and cue
+            speaker = next((index.mention_tokens[k] for k in range(q[1], cue.start) if k in index.mention_tokens
+                            and index.types.get(index.by_token[k]) == "PERSON"), None)
         found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(pieces[0][0], index.paragraphs)))
     return _join_continued(doc, text, found)
 
@@ -777,9 +781,16 @@ def _report(doc: Doc, cue: _Cue, direct: list[_Found], index: _Entities, text: s
         return None  # the complement is the quotation itself: a direct quote
     if not inside and cue.head.i in claimed:
         return _CLAIMED
+    speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
+    if speaker is not None and len(pieces) == 1 and start_char <= doc[speaker[0]].idx < end_char:
+        return None  # what is said does not hold its own speaker
+    if inside and doc[cue.start].idx >= end_char and start_char == inside[0].pieces[0][0] and any(
+            index.types.get(index.by_token.get(t.i)) == "PERSON"
+            for t in doc.char_span(inside[0].pieces[-1][1], end_char, alignment_mode="expand") or ()):
+        return None  # "“…,” Texas delegate Bill Eastman, wearing a hat, said": the name after the quotation
+        # is the speaker the parse missed, not part of what was said
     for f in inside:  # the quoted fragment is part of this report, not a quote of its own
         direct.remove(f)
-    speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
     return _Found("mixed" if inside else "indirect", pieces, cue, speaker,
                   paragraph=_paragraph_of(start_char, index.paragraphs))
 
