@@ -1,5 +1,5 @@
 """Event coding: newsgraph's ``events`` against the PLOVER gold-standard records, ConfliBERT's CAMEO quad classes
-and (secondary) PETRARCH2's unit-test sentences.
+and (secondary) ConfliBERT's actor-tagged sentences and PETRARCH2's unit-test sentences.
 
 Each record's or sentence's text is processed as one article, without a publication date, on the path of
 ``newsgraph extract`` (``load_pipeline``, ``nlp.pipe``, :func:`newsgraph.record.from_doc`); the scoring compares
@@ -37,6 +37,7 @@ GSR_FILE = "plover-gsr-dev.json"
 QUAD_FILE = "conflibert-cameo-quadclass-train.tsv"
 TABLE_FILE = "CAMEO2PLOVER-2021.txt"
 PETRARCH_FILE = "petrarch2-unittest-records.xml"
+ACTORS_FILE = "conflibert-cameo-actors-train.txt"
 BATCH = 32
 NONE = "(none)"  # the predicted type of a record without an event, in confusion tables
 TOP_CONFUSIONS = 10
@@ -87,6 +88,12 @@ DEFINITIONS = [
                                          "REQUEST, REJECT, THREATEN, SANCTION → 3; PROTEST, MOBILIZE, COERCE, "
                                          "ASSAULT → 4; no event → 0) against the gold class; macro-F1 over the "
                                          "five classes (no event is class 0 here, a prediction like any other)"),
+    ("ConfliBERT actor spans (secondary)", "news sentences with their source and target actors tagged (BIO; "
+                                           "an actor of a reciprocal event counts on both sides): over the "
+                                           "sentences with a gold source (target), the predicted event's source "
+                                           "(target) mention overlaps a gold one; a sentence without an event or "
+                                           "without that actor is a miss. Scored with the shipped event model, "
+                                           "which only weighs the events' confidence"),
     ("PETRARCH2 unit tests (secondary)", "expected CAMEO codes mapped to PLOVER types through the CAMEO → "
                                          "PLOVER table; sentences whose codes all lack a PLOVER type (01 "
                                          "statements, 02 appeals, the tests' invented codes) and PETRARCH's "
@@ -95,8 +102,9 @@ DEFINITIONS = [
                                          "sentences expecting no event that have none"),
 ]
 CITATION = ("Data: PLOVER gold-standard records, dev third (github.com/openeventdata/PLOVER, CC BY-SA 4.0); "
-            "ConfliBERT CAMEO quad-class sentences (Hu et al. 2022, *ConfliBERT: A Pre-trained Language Model for "
-            "Political Conflict and Violence*; github.com/eventdata/ConfliBERT; research use); PETRARCH2 unit-test "
+            "ConfliBERT CAMEO quad-class and actor-tagged sentences (Hu et al. 2022, *ConfliBERT: A Pre-trained "
+            "Language Model for Political Conflict and Violence*; github.com/eventdata/ConfliBERT; research use); "
+            "PETRARCH2 unit-test "
             "records and the CAMEO → PLOVER table (github.com/openeventdata/petrarch2, MIT; "
             "github.com/openeventdata/PLOVER, CC BY-SA 4.0).")
 
@@ -275,6 +283,42 @@ def score_classes(gold: Sequence[int], pred: Sequence[int]) -> dict[str, Any]:
     matrix = [[sum(1 for g, p in zip(gold, pred) if g == a and p == b) for b in labels] for a in labels]
     return {"sentences": len(gold), "accuracy": accuracy(gold, pred), "macro_f1": macro_f1(gold, pred, labels),
             "per_class": {str(k): v for k, v in per_label(gold, pred, labels).items()}, "confusion": matrix}
+
+
+def overlaps(actor: Any, spans: Sequence[tuple[int, int]]) -> bool:
+    """The actor's mention shares a character with one of the spans."""
+    mention = getattr(actor, "mention", None)
+    if mention is None:
+        return False
+    return any(mention.start < b and a < mention.end for a, b in spans)
+
+
+def score_actor_spans(sentences: Sequence[plover.ActorSentence], events: Sequence[Sequence[Any]]
+                      ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Source and target mention accuracy of the predicted event on the ConfliBERT actor sentences."""
+    c: Counter[str] = Counter()
+    rows = []
+    for sentence, evs in zip(sentences, events, strict=True):
+        top = pick_event(evs)
+        c["with_event"] += top is not None
+        wrong = []
+        for side, spans in (("source", sentence.source), ("target", sentence.target)):
+            if not spans:
+                continue
+            c[f"{side}_n"] += 1
+            ok = overlaps(getattr(top, side, None), spans)
+            c[f"{side}_ok"] += ok
+            if not ok:
+                wrong.append(side)
+        if wrong:
+            rows.append({"set": "conflibert-actors", "id": f"sentence {sentence.number}", "text": sentence.text,
+                         "wrong": wrong, "gold": {"source": [sentence.text[a:b] for a, b in sentence.source],
+                                                  "target": [sentence.text[a:b] for a, b in sentence.target]},
+                         "predicted": describe_event(top)})
+    figures = {"sentences": len(sentences), "with_event": c["with_event"],
+               "source_n": c["source_n"], "source_accuracy": _ratio(c["source_ok"], c["source_n"]),
+               "target_n": c["target_n"], "target_accuracy": _ratio(c["target_ok"], c["target_n"])}
+    return figures, rows
 
 
 def score_petrarch(records: Sequence[plover.PetrarchRecord], events: Sequence[Sequence[Any]]
@@ -486,6 +530,12 @@ def tables(result: dict[str, Any]) -> list[list[list[str]]]:
     matrix = [["gold \\ predicted", *map(str, plover.QUAD_LABELS)]]
     matrix += [[str(k), *map(str, row)] for k, row in zip(plover.QUAD_LABELS, q["confusion"])]
     out = [gsr, rel, conf, quad, matrix]
+    a = result.get("actor_spans")
+    if a:
+        out.append([["ConfliBERT actor spans (secondary)", "value", "n"],
+                    ["sentences with an event", str(a["with_event"]), str(a["sentences"])],
+                    ["source mention right", _pct(a["source_accuracy"]), str(a["source_n"])],
+                    ["target mention right", _pct(a["target_accuracy"]), str(a["target_n"])]])
     p = result.get("petrarch")
     if p:
         out.append([["PETRARCH2 unit tests (secondary)", "value"],
@@ -510,6 +560,8 @@ def summary(result: dict[str, Any]) -> str:
             f"{result['gsr']['events']} predicted events. ConfliBERT quad classes{d['limit_note']}: "
             f"{d['quad_sentences']} sentences ({d['quad_malformed']} malformed lines skipped), scored by "
             f"{result['quadclass']['method']}. ")
+    if result.get("actor_spans"):
+        text += f"ConfliBERT actor spans{d['limit_note']}: {result['actor_spans']['sentences']} sentences. "
     if result.get("petrarch"):
         text += f"PETRARCH2 unit tests{d['limit_note']}: {d['petrarch_records']} sentences. "
     return text + f"Model `{result['model']}`; items that failed: {result['failures']}."
@@ -601,6 +653,13 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], 
                          "predicted": p,
                          "events": [describe_event(e) for e in quad_events[i]] if quad_events else None})
 
+    actor_figures = None
+    if (folder / ACTORS_FILE).is_file():
+        spans = plover.load_conflibert_actors(folder / ACTORS_FILE)[:args.limit]
+        actor_figures, actor_rows = score_actor_spans(
+            spans, events_of([(f"sentence {s.number}", s.text) for s in spans], "ConfliBERT actors"))
+        rows += actor_rows
+
     petrarch_figures = None
     if tests:
         test_events = events_of([(t.id, t.text) for t in tests], "PETRARCH2")
@@ -618,7 +677,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], 
                  "quad_sentences": len(sentences), "quad_malformed": len(quad.malformed),
                  "quad_labels": {str(k): v for k, v in sorted(Counter(gold).items())},
                  "cameo_codes": len(table.entries), "petrarch_records": len(tests)},
-        "gsr": gsr_figures, "quadclass": quad_figures, "petrarch": petrarch_figures,
+        "gsr": gsr_figures, "quadclass": quad_figures, "petrarch": petrarch_figures, "actor_spans": actor_figures,
     }
     return result, rows
 

@@ -247,6 +247,56 @@ def load_quadclass(path: Path) -> QuadData:
     return data
 
 
+# ConfliBERT actor spans ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ActorSentence:
+    """One BIO-tagged sentence of ``conflibert-cameo-actors-train.txt``: its tokens joined by single spaces and
+    the character spans of its source (``S``) and target (``T``) actors; an ``R`` span (an actor on both sides
+    of a reciprocal event) is in both lists."""
+    number: int  # 1-based, in file order
+    text: str
+    source: tuple[tuple[int, int], ...]
+    target: tuple[tuple[int, int], ...]
+
+
+def load_conflibert_actors(path: Path) -> list[ActorSentence]:
+    """The ``token TAG`` lines (tags ``O``, ``B-S``/``I-S``, ``B-T``/``I-T``, ``B-R``/``I-R``), sentences
+    separated by blank lines; an ``I-`` tag that does not continue a span of its kind starts one."""
+    sentences: list[ActorSentence] = []
+    tokens: list[tuple[str, str]] = []
+
+    def close() -> None:
+        text, spans, current = "", {"S": [], "T": [], "R": []}, None
+        for word, tag in tokens:
+            text += " " if text else ""
+            start = len(text)
+            text += word
+            kind = tag[2:] if tag[:2] in ("B-", "I-") and tag[2:] in spans else None
+            if kind is None:
+                current = None
+            elif tag.startswith("I-") and current is not None and current[0] == kind:
+                current[2] = len(text)
+            else:
+                current = [kind, start, len(text)]
+                spans[kind].append(current)
+        if text:
+            both = [(a, b) for _, a, b in spans["R"]]
+            sentences.append(ActorSentence(len(sentences) + 1, text,
+                                           tuple([(a, b) for _, a, b in spans["S"]] + both),
+                                           tuple([(a, b) for _, a, b in spans["T"]] + both)))
+        tokens.clear()
+
+    for line in Path(path).read_text("utf-8-sig", errors="replace").splitlines():
+        if not line.strip():
+            close()
+            continue
+        word, _, tag = line.rstrip().rpartition(" ")
+        tokens.append((word, tag) if word else (tag, "O"))
+    close()
+    return sentences
+
+
 # CAMEO → PLOVER ------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

