@@ -9,6 +9,7 @@ import pytest
 from store_helpers import make_record
 
 from newsgraph.store import SCHEMA_VERSION, Store, StoreError
+from newsgraph.store.rollups import ROLLUPS
 from newsgraph.store.schema import MIGRATIONS, TABLES
 
 # The version-1 schema as it shipped, written out here by hand so that a change to the code's migrations
@@ -205,7 +206,8 @@ def test_migration_to_v7_fills_quote_mentions_as_adding_does(tmp_path: Path):
     old = tmp_path / "old.duckdb"
     with Store.open(old) as store:
         store.add(records)
-        store.con.execute("DROP TABLE quote_mentions")
+        for table in ("quote_mentions", *(r.table for r in ROLLUPS)):  # back to version 6
+            store.con.execute(f"DROP TABLE {table}")
         store.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     with Store.open(old) as store:
         assert store.version == SCHEMA_VERSION

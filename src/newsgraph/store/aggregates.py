@@ -66,7 +66,7 @@ class ArticleRow:
 def articles(store: "Store", since=None, until=None, source: str | None = None, limit: int = 50,
              offset: int = 0) -> Page[ArticleRow]:
     """Stored articles, newest first (then by id): ``since``/``until`` on the publication date, ``source`` the
-    publication's name as stored (case aside)."""
+    publication's name as stored (case aside). The counts come from the rollup ``article_counts``."""
     limit, offset = _paging(limit, offset)
     where, params = ["TRUE"], []
     _period(since, until, where, params, "a.published_date")
@@ -80,12 +80,10 @@ def articles(store: "Store", since=None, until=None, source: str | None = None, 
     ids = [k[0] for k in keys]
     rows = store.con.execute("""
         WITH k AS (SELECT unnest($1::VARCHAR[]) AS id, unnest($2::INTEGER[]) AS n)
-        SELECT a.id, a.title, a.published, a.source, a.url,
-               (SELECT count(*) FROM entities x WHERE x.article_id = a.id),
-               (SELECT count(*) FROM quotes x WHERE x.article_id = a.id),
-               (SELECT count(*) FROM events x WHERE x.article_id = a.id),
-               (SELECT count(*) FROM places x WHERE x.article_id = a.id)
-        FROM k JOIN articles a ON a.id = k.id ORDER BY k.n""", [ids, list(range(len(ids)))]).fetchall()
+        SELECT a.id, a.title, a.published, a.source, a.url, coalesce(c.entities, 0)::INTEGER,
+               coalesce(c.quotes, 0)::INTEGER, coalesce(c.events, 0)::INTEGER, coalesce(c.places, 0)::INTEGER
+        FROM k JOIN articles a ON a.id = k.id LEFT JOIN article_counts c ON c.article_id = k.id
+        ORDER BY k.n""", [ids, list(range(len(ids)))]).fetchall()
     return Page([ArticleRow(*r) for r in rows], total, limit, offset)
 
 
@@ -122,20 +120,25 @@ def article_meta(store: "Store", article_id: str) -> dict[str, Any] | None:
 
 # --- one corpus entity -------------------------------------------------------------------------------------------
 
-# The (article, entity) pairs of one corpus entity: the queries below semi-join on them (equality joins only,
-# which DuckDB runs as hash joins; a tuple IN (subquery) it does not).
-_ME = "(SELECT article_id, entity_id FROM entities WHERE corpus_entity = ?)"
+# An entity's quotes (by it: it is the resolved speaker; about it: it is named inside the quote, the speaker's own
+# entity aside) and events (as source or target) are read from the rollups (newsgraph.store.rollups).
 
-_QUOTES_BY = f"""FROM quotes q SEMI JOIN {_ME} me ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity
-    JOIN articles a ON a.id = q.article_id WHERE TRUE"""
+def entity_exists(store: "Store", corpus_id: str) -> bool:
+    """Whether the store has this corpus entity."""
+    return store.con.execute("SELECT 1 FROM corpus_entities WHERE id = ?", [corpus_id]).fetchone() is not None
 
-# A quote is about an entity when it names the entity inside its content (``quote_mentions``, schema v7), the
-# speaker's own entity aside.
-_QUOTES_ABOUT = f"""FROM quotes q SEMI JOIN (
-        SELECT qm.article_id, qm.quote_idx FROM quote_mentions qm
-        SEMI JOIN {_ME} me ON me.article_id = qm.article_id AND me.entity_id = qm.entity_id
-        WHERE NOT qm.speaker) k ON k.article_id = q.article_id AND k.quote_idx = q.idx
-    JOIN articles a ON a.id = q.article_id WHERE TRUE"""
+
+def _entity_items(store: "Store", corpus_id: str, kind: str, limit: int, offset: int) -> tuple[int, list]:
+    """The number of the corpus entity's quotes or events of ``kind`` (``by``, ``about``, ``source``,
+    ``target``) and the ``(article_id, idx)`` keys of one page of them, newest first (then by article and
+    position), read from the rollup ``entity_items``."""
+    where = "FROM entity_items WHERE corpus_entity = ? AND kind = ?"
+    total = store.con.execute(f"SELECT count(*) {where}", [corpus_id, kind]).fetchone()[0]
+    if not limit or offset >= total:
+        return total, []
+    keys = store.con.execute(f"SELECT article_id, idx {where} ORDER BY day DESC NULLS LAST, article_id, idx "
+                             "LIMIT ? OFFSET ?", [corpus_id, kind, limit, offset]).fetchall()
+    return total, keys
 
 
 def entity_quotes(store: "Store", corpus_id: str, relation: str = "by", limit: int = 20,
@@ -145,15 +148,8 @@ def entity_quotes(store: "Store", corpus_id: str, relation: str = "by", limit: i
     limit, offset = _paging(limit, offset)
     if relation not in ("by", "about"):
         raise QueryError(f"relation {relation!r} is not one of by, about")
-    base = _QUOTES_BY if relation == "by" else _QUOTES_ABOUT
-    total, keys = _page_keys(store, base, [corpus_id], "q.article_id, q.idx",
-                              "a.published_date DESC NULLS LAST, q.article_id, q.idx", limit, offset)
+    total, keys = _entity_items(store, corpus_id, relation, limit, offset)
     return Page(quote_rows(store, keys), total, limit, offset)
-
-
-def _entity_events_base(side: str) -> str:
-    return f"""FROM events e SEMI JOIN {_ME} me ON me.article_id = e.article_id AND me.entity_id = e.{side}_entity
-        JOIN articles a ON a.id = e.article_id WHERE TRUE"""
 
 
 def entity_events(store: "Store", corpus_id: str, side: str = "source", limit: int = 20, offset: int = 0):
@@ -161,34 +157,20 @@ def entity_events(store: "Store", corpus_id: str, side: str = "source", limit: i
     limit, offset = _paging(limit, offset)
     if side not in ("source", "target"):
         raise QueryError(f"side {side!r} is not one of source, target")
-    total, keys = _page_keys(store, _entity_events_base(side), [corpus_id], "e.article_id, e.idx",
-                              f"{EVENT_DAY} DESC NULLS LAST, e.article_id, e.idx", limit, offset)
+    total, keys = _entity_items(store, corpus_id, side, limit, offset)
     return Page(event_rows(store, keys), total, limit, offset)
 
 
 def entity_timeline(store: "Store", corpus_id: str, interval: str = "month") -> list[dict[str, Any]]:
     """Per period (``interval``: day, week, month, year; weeks start on Monday): articles naming the corpus
-    entity, quotes by it, events with it as source or target. Periods with nothing are left out."""
+    entity, quotes by it, events with it as source or target (summed from the rollup ``entity_days``). Periods
+    with nothing are left out."""
     unit = _interval(interval)
     rows = store.con.execute(f"""
-        WITH me AS MATERIALIZED (SELECT article_id, entity_id FROM entities WHERE corpus_entity = $1),
-             mentioned AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(*) AS n
-                           FROM articles a SEMI JOIN me ON me.article_id = a.id
-                           WHERE a.published_date IS NOT NULL GROUP BY 1),
-             said AS (SELECT date_trunc('{unit}', a.published_date) AS t, count(*) AS n
-                      FROM quotes q SEMI JOIN me ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity
-                      JOIN articles a ON a.id = q.article_id WHERE a.published_date IS NOT NULL GROUP BY 1),
-             mine AS (SELECT e.article_id, e.idx FROM events e
-                      SEMI JOIN me ON me.article_id = e.article_id AND me.entity_id = e.source_entity
-                      UNION SELECT e.article_id, e.idx FROM events e
-                      SEMI JOIN me ON me.article_id = e.article_id AND me.entity_id = e.target_entity),
-             acted AS (SELECT date_trunc('{unit}', {EVENT_DAY}) AS t, count(*) AS n
-                       FROM events e SEMI JOIN mine ON mine.article_id = e.article_id AND mine.idx = e.idx
-                       JOIN articles a ON a.id = e.article_id WHERE {EVENT_DAY} IS NOT NULL GROUP BY 1)
-        SELECT t, coalesce(m.n, 0), coalesce(s.n, 0), coalesce(v.n, 0)
-        FROM mentioned m FULL JOIN said s USING (t) FULL JOIN acted v USING (t) ORDER BY t""",
-                             [corpus_id]).fetchall()
-    return [{"period": _iso(r[0]), "articles": r[1], "quotes": r[2], "events": r[3]} for r in rows]
+        SELECT date_trunc('{unit}', day) AS t, sum(articles), sum(quotes_by), sum(events)
+        FROM entity_days WHERE corpus_entity = ? AND day IS NOT NULL GROUP BY 1
+        HAVING sum(articles) > 0 OR sum(quotes_by) > 0 OR sum(events) > 0 ORDER BY 1""", [corpus_id]).fetchall()
+    return [{"period": _iso(r[0]), "articles": int(r[1]), "quotes": int(r[2]), "events": int(r[3])} for r in rows]
 
 
 # --- events ------------------------------------------------------------------------------------------------------
@@ -198,21 +180,47 @@ def event_timeline(store: "Store", source: str | None = None, target: str | None
     """Event counts per period and type for the :func:`~newsgraph.store.queries.events` filters (between two
     actors when both ``source`` and ``target`` are given), oldest period first."""
     unit = _interval(interval)
-    where, params = event_filter(source, target, type, since, until)
-    rows = store.con.execute(f"""
-        SELECT date_trunc('{unit}', {EVENT_DAY}) AS t, e.type, count(*)
-        FROM events e JOIN articles a ON a.id = e.article_id
-        WHERE {' AND '.join(where)} AND {EVENT_DAY} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""", params).fetchall()
+    if not (source or target):  # summed from the rollup event_days
+        where, params = ["day IS NOT NULL"], []
+        _period(since, until, where, params, "day")
+        if type:
+            t = type.strip()
+            where.append("cameo_root = ?" if t.isdigit() else "type = ?")
+            params.append(t.zfill(2) if t.isdigit() else t.upper())
+        rows = store.con.execute(f"""
+            SELECT date_trunc('{unit}', day) AS t, type, sum(n)::BIGINT FROM event_days
+            WHERE {' AND '.join(where)} GROUP BY 1, 2 ORDER BY 1, 2""", params).fetchall()
+    else:
+        where, params = event_filter(store, source, target, type, since, until)
+        rows = store.con.execute(f"""
+            SELECT date_trunc('{unit}', {EVENT_DAY}) AS t, e.type, count(*)
+            FROM events e JOIN articles a ON a.id = e.article_id
+            WHERE {' AND '.join(where)} AND {EVENT_DAY} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
+                                 params).fetchall()
     return [{"period": _iso(r[0]), "type": r[1], "count": r[2]} for r in rows]
 
 
 # An event actor as a network node: its corpus entity when it has one, else its country and sector code
-# ("TUR MIL"), else its text as written.
+# ("TUR MIL"), else its text as written (the same nodes the rollup network_edges counts).
 _NODE = """CASE WHEN {x}.corpus_entity IS NOT NULL THEN {x}.corpus_entity
     WHEN e.{side}_country IS NOT NULL THEN concat_ws(' ', e.{side}_country, e.{side}_sector)
     ELSE lower(e.{side}_text) END"""
 _LABEL = """coalesce(c{n}.name, CASE WHEN e.{side}_country IS NOT NULL
     THEN concat_ws(' ', e.{side}_country, e.{side}_sector) END, e.{side}_text)"""
+
+# Edges summed from the rollup: a node's label is its corpus entity's current name, else the label kept.
+_ROLLED_EDGES = """
+    SELECT n.source, coalesce(cs.name, n.source_label), n.source_entity,
+           n.target, coalesce(ct.name, n.target_label), n.target_entity, n.type, sum(n.n)::BIGINT AS n
+    FROM {table} n
+    LEFT JOIN corpus_entities cs ON n.source_entity AND cs.id = n.source
+    LEFT JOIN corpus_entities ct ON n.target_entity AND ct.id = n.target
+    WHERE {where} GROUP BY ALL ORDER BY n DESC, 1, 4, 7 LIMIT {limit}"""
+
+
+def _edges_table(since, until) -> str:
+    """The network rollup to sum: per day for a date range, else the totals over all days."""
+    return "network_edges" if since or until else "network_totals"
 
 
 def network(store: "Store", source: str | None = None, target: str | None = None, type: str | None = None,
@@ -220,36 +228,44 @@ def network(store: "Store", source: str | None = None, target: str | None = None
     """Who does what to whom: edges ``source -> target`` with counts per event type for the events filters,
     and (``quotes``) ``speaker -> entity`` edges of type ``QUOTES`` when a speaker names the entity inside a
     quote. The ``limit`` heaviest edges are kept, with their nodes (``id``, ``label``, ``kind``: corpus entity or
-    coded actor, ``weight``: the events and quotes it takes part in)."""
+    coded actor, ``weight``: the events and quotes it takes part in).
+
+    Summed from the rollups ``network_totals`` (or ``network_edges``, per day, for a date range), except the
+    event edges between named actors (``source``/``target``, matched by name, text or country as in the events
+    filters), counted from the events."""
     if limit < 1 or limit > 500:
         raise QueryError("limit must be between 1 and 500")
-    where, params = event_filter(source, target, type, since, until)
-    src, tgt = _NODE.format(x="xs", side="source"), _NODE.format(x="xt", side="target")
-    edges = store.con.execute(f"""
-        SELECT {src} AS s, {_LABEL.format(n='s', side='source')} AS sl, xs.corpus_entity IS NOT NULL,
-               {tgt} AS t, {_LABEL.format(n='t', side='target')} AS tl, xt.corpus_entity IS NOT NULL,
-               e.type, count(*) AS n
-        FROM events e JOIN articles a ON a.id = e.article_id
-        LEFT JOIN entities xs ON xs.article_id = e.article_id AND xs.entity_id = e.source_entity
-        LEFT JOIN entities xt ON xt.article_id = e.article_id AND xt.entity_id = e.target_entity
-        LEFT JOIN corpus_entities cs ON cs.id = xs.corpus_entity
-        LEFT JOIN corpus_entities ct ON ct.id = xt.corpus_entity
-        WHERE {' AND '.join(where)}
-        GROUP BY ALL HAVING s IS NOT NULL AND t IS NOT NULL AND s <> t
-        ORDER BY n DESC, s, t, e.type LIMIT {int(limit)}""", params).fetchall()
+    where, params = event_filter(store, source, target, type, since, until)
+    if source or target:
+        src, tgt = _NODE.format(x="xs", side="source"), _NODE.format(x="xt", side="target")
+        edges = store.con.execute(f"""
+            SELECT {src} AS s, {_LABEL.format(n='s', side='source')} AS sl, xs.corpus_entity IS NOT NULL,
+                   {tgt} AS t, {_LABEL.format(n='t', side='target')} AS tl, xt.corpus_entity IS NOT NULL,
+                   e.type, count(*) AS n
+            FROM events e JOIN articles a ON a.id = e.article_id
+            LEFT JOIN entities xs ON xs.article_id = e.article_id AND xs.entity_id = e.source_entity
+            LEFT JOIN entities xt ON xt.article_id = e.article_id AND xt.entity_id = e.target_entity
+            LEFT JOIN corpus_entities cs ON cs.id = xs.corpus_entity
+            LEFT JOIN corpus_entities ct ON ct.id = xt.corpus_entity
+            WHERE {' AND '.join(where)}
+            GROUP BY ALL HAVING s IS NOT NULL AND t IS NOT NULL AND s <> t
+            ORDER BY n DESC, s, t, e.type LIMIT {int(limit)}""", params).fetchall()
+    else:
+        rwhere, rparams = ["NOT n.quote"], []
+        _period(since, until, rwhere, rparams, "n.day")
+        if type:
+            t = type.strip()
+            rwhere.append("n.cameo_root = ?" if t.isdigit() else "n.type = ?")
+            rparams.append(t.zfill(2) if t.isdigit() else t.upper())
+        edges = store.con.execute(_ROLLED_EDGES.format(table=_edges_table(since, until),
+                                                       where=" AND ".join(rwhere), limit=int(limit)),
+                                  rparams).fetchall()
     if quotes and not type:
-        qwhere, qparams = ["TRUE"], []
-        _period(since, until, qwhere, qparams, "a.published_date")
-        edges += store.con.execute(f"""
-            SELECT sp.corpus_entity, cs.name, TRUE, named.corpus_entity, ct.name, TRUE, 'QUOTES', count(*) AS n
-            FROM quote_mentions qm JOIN quotes q ON q.article_id = qm.article_id AND q.idx = qm.quote_idx
-            JOIN articles a ON a.id = qm.article_id
-            JOIN entities sp ON sp.article_id = q.article_id AND sp.entity_id = q.speaker_entity
-            JOIN entities named ON named.article_id = qm.article_id AND named.entity_id = qm.entity_id
-            JOIN corpus_entities cs ON cs.id = sp.corpus_entity
-            JOIN corpus_entities ct ON ct.id = named.corpus_entity
-            WHERE {' AND '.join(qwhere)} AND NOT qm.speaker AND sp.corpus_entity <> named.corpus_entity
-            GROUP BY ALL ORDER BY n DESC, 1, 4 LIMIT {int(limit)}""", qparams).fetchall()
+        qwhere, qparams = ["n.quote", "cs.id IS NOT NULL", "ct.id IS NOT NULL"], []
+        _period(since, until, qwhere, qparams, "n.day")
+        edges += store.con.execute(_ROLLED_EDGES.format(table=_edges_table(since, until),
+                                                        where=" AND ".join(qwhere), limit=int(limit)),
+                                   qparams).fetchall()
         if source or target:  # keep the quote edges that touch the asked actors' nodes
             kept = {r[0] for r in edges if r[6] != "QUOTES"} | {r[3] for r in edges if r[6] != "QUOTES"}
             edges = [r for r in edges if r[6] != "QUOTES" or r[0] in kept or r[3] in kept]
@@ -270,11 +286,13 @@ def network(store: "Store", source: str | None = None, target: str | None = None
 def places(store: "Store", since=None, until=None, country: str | None = None, limit: int = 500
            ) -> list[dict[str, Any]]:
     """Resolved places mentioned in the corpus, most written about first: one row per GeoNames entry (or per
-    name and point when it has no id) with its coordinates, country, feature, articles and mentions."""
+    name and point when it has no id) with its coordinates (the mean of its mentions'), country, feature and
+    name (the most frequent, ties by alphabetical order), articles and mentions. Summed from the rollup
+    ``place_days``."""
     if limit < 1 or limit > 5000:
         raise QueryError("limit must be between 1 and 5000")
-    where, params = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"], []
-    _period(since, until, where, params, "a.published_date")
+    where, params = ["TRUE"], []
+    _period(since, until, where, params, "day")
     if country:
         from ..lexicons import country_code
 
@@ -282,18 +300,23 @@ def places(store: "Store", since=None, until=None, country: str | None = None, l
         code = raw.upper() if len(raw) == 3 and raw.isalpha() else country_code(raw)
         if not code:
             raise QueryError(f"country {country!r} is neither an ISO 3166 alpha-3 code (e.g. TUR) nor a country name")
-        where.append("p.country = ?")
+        where.append("country = ?")
         params.append(code)
+    place = "geonameid, place_name, place_lat, place_lon"  # a place's key (the name and point without an id)
     rows = store.con.execute(f"""
-        SELECT p.geonameid, mode(p.name), any_value(p.country), avg(p.lat), avg(p.lon), mode(p.feature),
-               count(DISTINCT p.article_id) AS n_articles, count(*) AS n_mentions
-        FROM places p JOIN articles a ON a.id = p.article_id WHERE {' AND '.join(where)}
-        GROUP BY p.geonameid, CASE WHEN p.geonameid IS NULL THEN p.name END,
-                 CASE WHEN p.geonameid IS NULL THEN round(p.lat, 2) END,
-                 CASE WHEN p.geonameid IS NULL THEN round(p.lon, 2) END
-        ORDER BY n_articles DESC, n_mentions DESC, 2 LIMIT {int(limit)}""", params).fetchall()
+        WITH v AS (SELECT {place}, country, name, feature, sum(mentions) AS m, sum(articles) AS n,
+                          sum(sum_lat) AS lat, sum(sum_lon) AS lon
+                   FROM place_days WHERE {' AND '.join(where)} GROUP BY ALL),
+             w AS (SELECT *, sum(m) OVER (PARTITION BY {place}, name) AS name_m,
+                          sum(m) OVER (PARTITION BY {place}, feature) AS feature_m FROM v)
+        SELECT geonameid, first(name ORDER BY name_m DESC, name) FILTER (WHERE name IS NOT NULL),
+               any_value(country), sum(lat) / sum(m), sum(lon) / sum(m),
+               first(feature ORDER BY feature_m DESC, feature) FILTER (WHERE feature IS NOT NULL),
+               sum(n) AS n_articles, sum(m) AS n_mentions
+        FROM w GROUP BY {place} ORDER BY n_articles DESC, n_mentions DESC, 2 LIMIT {int(limit)}""",
+                             params).fetchall()
     return [{"geonameid": r[0], "name": r[1], "country": r[2], "lat": round(r[3], 4), "lon": round(r[4], 4),
-             "feature": r[5], "articles": r[6], "mentions": r[7]} for r in rows]
+             "feature": r[5], "articles": int(r[6]), "mentions": int(r[7])} for r in rows]
 
 
 # --- corpus entities ---------------------------------------------------------------------------------------------

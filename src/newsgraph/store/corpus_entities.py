@@ -66,7 +66,8 @@ Guards (a candidate they reject is a *near miss*, recorded with the guard for ``
 
 Tables (see :func:`newsgraph.store.schema`'s corpus migration): ``corpus_entities``, ``corpus_aliases``,
 ``corpus_roles``, ``corpus_merges`` (the decisions: ``merged`` or ``kept apart``, with rule, evidence and
-articles). Their aggregates (counts, first/last seen, roles over time) are kept up to date batch by batch:
+articles). Their aggregates (counts, first/last seen, roles over time) are kept up to date batch by batch
+(and, in the same transaction, the rollups that count by corpus entity: :func:`newsgraph.store.rollups.relinking`):
 the stored aggregates of each corpus entity a batch touched plus what the batch's rows add (work in proportion to
 the batch, not to the store); an entity that absorbed another is counted afresh from its ``entities`` rows.
 
@@ -88,6 +89,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from .. import lexicons as lex
+from . import rollups
 from ..extract.entities import _ACRONYM, _acronym_of, _compatible_given, _content_key
 
 RULES_FILE = "name_variants.tsv"
@@ -1006,24 +1008,13 @@ def _write(con, resolver: Resolver, rows: dict[tuple[str, str], _Row]) -> None:
     recount = sorted({resolver.absorbed[src] for src in gone} & set(touched))
     con.execute("BEGIN TRANSACTION")
     try:
-        for src in gone:
-            dst = resolver.absorbed[src]
-            con.execute("UPDATE entities SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
-            con.execute("UPDATE corpus_merges SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
-            con.execute("UPDATE corpus_merges SET other = ? WHERE other = ?", [dst, src])
+        # the rollups that count by corpus entity follow the links of the articles whose links change
+        relinked = {a[0] for a in assigned}
         if gone:
-            con.execute("DELETE FROM corpus_merges WHERE decision = 'kept apart' AND other = corpus_entity")
-            for table, col in (("corpus_entities", "id"), ("corpus_aliases", "corpus_entity"),
-                               ("corpus_roles", "corpus_entity")):
-                con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT unnest($1::VARCHAR[]))", [gone])
-        if assigned:
-            # only rows still waiting are linked (IS NULL lets the scan skip row groups holding none)
-            con.execute("""
-                UPDATE entities SET corpus_entity = t.cid
-                FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::VARCHAR[]) AS eid,
-                             unnest($3::VARCHAR[]) AS cid) AS t
-                WHERE entities.corpus_entity IS NULL AND entities.article_id = t.aid AND entities.entity_id = t.eid""",
-                        [[a[0] for a in assigned], [a[1] for a in assigned], [a[2] for a in assigned]])
+            relinked.update(r[0] for r in con.execute("""SELECT DISTINCT article_id FROM entities
+                WHERE corpus_entity IN (SELECT unnest($1::VARCHAR[]))""", [gone]).fetchall())
+        with rollups.relinking(con, relinked):
+            _write_links(con, resolver, gone, assigned)
         if touched:
             _write_aggregates(con, resolver, rows, touched, recount, stamp)
         if resolver.decisions:
@@ -1046,6 +1037,28 @@ def _write(con, resolver: Resolver, rows: dict[tuple[str, str], _Row]) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _write_links(con, resolver: Resolver, gone: list[str], assigned: list[tuple[str, str, str]]) -> None:
+    """Re-link the rows of absorbed entities to the entity that absorbed them, and link the newly assigned rows."""
+    for src in gone:
+        dst = resolver.absorbed[src]
+        con.execute("UPDATE entities SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
+        con.execute("UPDATE corpus_merges SET corpus_entity = ? WHERE corpus_entity = ?", [dst, src])
+        con.execute("UPDATE corpus_merges SET other = ? WHERE other = ?", [dst, src])
+    if gone:
+        con.execute("DELETE FROM corpus_merges WHERE decision = 'kept apart' AND other = corpus_entity")
+        for table, col in (("corpus_entities", "id"), ("corpus_aliases", "corpus_entity"),
+                           ("corpus_roles", "corpus_entity")):
+            con.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT unnest($1::VARCHAR[]))", [gone])
+    if assigned:
+        # only rows still waiting are linked (IS NULL lets the scan skip row groups holding none)
+        con.execute("""
+            UPDATE entities SET corpus_entity = t.cid
+            FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::VARCHAR[]) AS eid,
+                         unnest($3::VARCHAR[]) AS cid) AS t
+            WHERE entities.corpus_entity IS NULL AND entities.article_id = t.aid AND entities.entity_id = t.eid""",
+                    [[a[0] for a in assigned], [a[1] for a in assigned], [a[2] for a in assigned]])
 
 
 def _write_aggregates(con, resolver: Resolver, rows: dict[tuple[str, str], _Row], touched: list[str],
@@ -1157,6 +1170,7 @@ def resolve_all(store) -> ResolveStats:
         con.execute("UPDATE entities SET corpus_entity = NULL")
         for table in ("corpus_entities", "corpus_aliases", "corpus_roles", "corpus_merges"):
             con.execute(f"DELETE FROM {table}")
+        rollups.rebuild(con, linked_only=True)  # what the articles contribute without links
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -1226,26 +1240,23 @@ def profile(store, corpus_id: str, *, top: int = 10) -> dict[str, Any] | None:
     out["roles"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute("""
         SELECT role, first_seen, last_seen, n_articles FROM corpus_roles WHERE corpus_entity = ?
         ORDER BY first_seen NULLS LAST, last_seen NULLS LAST, role""", [corpus_id]))]
-    # the entity's (article, entity) pairs, semi-joined (hash joins on equality, not a scan per side)
-    me = "(SELECT article_id, entity_id FROM entities WHERE corpus_entity = $1)"
-    out["quotes"] = con.execute(f"""SELECT count(*) FROM quotes q SEMI JOIN {me} me
-        ON me.article_id = q.article_id AND me.entity_id = q.speaker_entity""", [corpus_id]).fetchone()[0]
-    out["events_as_source"], out["events_as_target"] = (con.execute(f"""SELECT count(*) FROM events v
-        SEMI JOIN {me} me ON me.article_id = v.article_id AND me.entity_id = v.{side}_entity""",
-                                                                    [corpus_id]).fetchone()[0]
-                                                        for side in ("source", "target"))
+    # quotes by it and events with it, summed from the rollup (newsgraph.store.rollups)
+    out["quotes"], out["events_as_source"], out["events_as_target"] = (int(n) for n in con.execute("""
+        SELECT coalesce(sum(quotes_by), 0), coalesce(sum(events_source), 0), coalesce(sum(events_target), 0)
+        FROM entity_days WHERE corpus_entity = ?""", [corpus_id]).fetchone())
     # co-occurrence over the latest articles naming it (at most CO_OCCURRENCE_ARTICLES): bounded work for the
     # entities a corpus names everywhere, exact for the others
     out["co_occurring_scope"] = min(out["n_articles"] or 0, CO_OCCURRENCE_ARTICLES)
-    out["co_occurring"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute(f"""
-        WITH recent AS (SELECT a.id FROM articles a SEMI JOIN {me} me ON me.article_id = a.id
-                        ORDER BY a.published_date DESC NULLS LAST, a.id LIMIT {CO_OCCURRENCE_ARTICLES})
+    recent = [r[0] for r in con.execute(f"""SELECT article_id FROM entity_items
+        WHERE corpus_entity = ? AND kind = 'article' ORDER BY day DESC NULLS LAST, article_id
+        LIMIT {CO_OCCURRENCE_ARTICLES}""", [corpus_id]).fetchall()]  # (the rollup: newsgraph.store.rollups)
+    out["co_occurring"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute("""
         SELECT c.id, c.name, c.type, x.n_articles FROM (
             SELECT e2.corpus_entity AS id, count(DISTINCT e2.article_id) AS n_articles
-            FROM entities e2 SEMI JOIN recent ON recent.id = e2.article_id
+            FROM entities e2 SEMI JOIN (SELECT unnest($3::VARCHAR[]) AS id) recent ON recent.id = e2.article_id
             WHERE e2.corpus_entity IS NOT NULL AND e2.corpus_entity <> $1
             GROUP BY 1) x JOIN corpus_entities c ON c.id = x.id
-        ORDER BY x.n_articles DESC, c.n_articles DESC, c.name LIMIT $2""", [corpus_id, top]))]
+        ORDER BY x.n_articles DESC, c.n_articles DESC, c.name LIMIT $2""", [corpus_id, top, recent]))]
     return out
 
 

@@ -390,6 +390,20 @@ def _name_match(column: str, params: list, value: str) -> str:
     return f"({col} = ? OR suffix({col}, ?))"
 
 
+def _value_in(store: "Store", column: str, kind: str, params: list, value: str, *, surname: bool = True) -> str:
+    """SQL: ``column`` holds one of the stored values of ``kind`` (the rollup ``names``, schema v8) that is the
+    name ``value`` (case and accents aside), or (``surname``) a multi-word name ending with it. The few thousand
+    distinct values are normalized and matched here, once each, instead of every row's value in the query."""
+    lookup: list = []
+    match = _name_match("value", lookup, value) if surname else f"{_NORM_SQL.format('value')} = ?"
+    if not surname:
+        lookup.append(value)
+    values = [r[0] for r in store.con.execute(f"SELECT value FROM names WHERE kind = ? AND {match} ORDER BY 1",
+                                              [kind, *lookup]).fetchall()]
+    params.append(values)
+    return f"list_contains(?::VARCHAR[], {column})"
+
+
 def _phrase_regex(phrase: str) -> str | None:
     ws = words(phrase)
     if not ws:
@@ -459,9 +473,11 @@ def _articles_matching_sql(text: str) -> str | None:
 
 
 def _page_keys(store: "Store", base: str, params: list, select: str, order: str, limit: int,
-               offset: int) -> tuple[int, list]:
-    """The number of rows ``base`` (``FROM ... WHERE ...``) selects, and the keys of one page of them."""
-    total = store.con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+               offset: int, total: int | None = None) -> tuple[int, list]:
+    """The number of rows ``base`` (``FROM ... WHERE ...``) selects (counted unless ``total`` is known), and the
+    keys of one page of them."""
+    if total is None:
+        total = store.con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
     if not limit or offset >= total:
         return total, []
     keys = store.con.execute(f"SELECT {select} {base} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -499,14 +515,16 @@ def quotes(store: "Store", speaker: str | None = None, about: str | None = None,
         name = _name(speaker)
         if not name:
             return Page([], 0, limit, offset)
-        clause = _name_match("q.speaker_name", params, name)
-        params.append(name)
-        where.append(f"({clause} OR (q.speaker_name IS NULL AND {_NORM_SQL.format('q.speaker')} = ?))")
-    if about is not None:
-        sql = _about_articles(about, params)
+        named = _value_in(store, "q.speaker_name", "speaker_name", params, name)
+        written = _value_in(store, "q.speaker", "speaker", params, name, surname=False)
+        where.append(f"({named} OR (q.speaker_name IS NULL AND {written}))")
+    if about is not None:  # the articles, found once (the count and the page both need them)
+        about_params: list = []
+        sql = _about_articles(about, about_params)
         if sql is None:
             return Page([], 0, limit, offset)
-        where.append(f"q.article_id IN ({sql})")
+        where.append("q.article_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append([r[0] for r in store.con.execute(sql, about_params).fetchall()])
     if search is not None:
         phrases, rest = _split_query(search)
         keys = [term_key(t) for t in _query_terms(" ".join(rest + phrases))]
@@ -522,22 +540,41 @@ def quotes(store: "Store", speaker: str | None = None, about: str | None = None,
                 where.append("regexp_matches(q.content, ?)")
                 params.append(regex)
     base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}"
+    total = None
+    if not (_date(since, "since") or _date(until, "until")):  # counted without the articles (each quote has one)
+        total = store.con.execute(f"SELECT count(*) FROM quotes q WHERE {' AND '.join(where)}", params).fetchone()[0]
     total, keys = _page_keys(store, base, params, "q.article_id, q.idx",
-                              "a.published_date DESC NULLS LAST, q.article_id, q.idx", limit, offset)
+                              "a.published_date DESC NULLS LAST, q.article_id, q.idx", limit, offset, total)
     return Page(quote_rows(store, keys), total, limit, offset)
+
+
+def _fetch(store: "Store", table: str, columns: str, keys: list) -> list[tuple]:
+    """``article_id, idx, COLUMNS`` of the ``table`` rows with these ``(article_id, idx)`` keys, in the keys'
+    order. Found by rowid first (a scan of the two key columns), then read by rowid, which reads only those rows'
+    other columns: a join on the keys would read every row's (each quote's content...)."""
+    rowids = [r[0] for r in store.con.execute(
+        f"""SELECT t.rowid FROM {table} t SEMI JOIN (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i) k
+            ON k.aid = t.article_id AND k.i = t.idx""", [[k[0] for k in keys], [k[1] for k in keys]]).fetchall()]
+    rows = store.con.execute(f"SELECT article_id, idx, {columns} FROM {table} WHERE rowid IN "
+                             "(SELECT unnest($1::BIGINT[]))", [rowids]).fetchall()
+    by_key = {(r[0], r[1]): r for r in rows}
+    return [by_key[(k[0], k[1])] for k in keys if (k[0], k[1]) in by_key]
+
+
+def _article_meta(store: "Store", ids) -> dict[str, tuple]:
+    """``id -> (published, title, source, url, published_date)`` of these articles."""
+    return {r[0]: r[1:] for r in store.con.execute(
+        """SELECT id, published, title, source, url, published_date FROM articles
+           WHERE id IN (SELECT unnest($1::VARCHAR[]))""", [sorted(set(ids))]).fetchall()}
 
 
 def quote_rows(store: "Store", keys: list) -> list[QuoteRow]:
     """The quotes with these ``(article_id, idx)`` keys, in the keys' order."""
     if not keys:
         return []
-    rows = store.con.execute(
-        """SELECT q.article_id, q.idx, q.kind, q.content, q.speaker, q.speaker_name, q.speaker_entity, q.cue,
-                  a.published, a.title, a.source, a.url
-           FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i, unnest($3::INTEGER[]) AS n) k
-           JOIN quotes q ON q.article_id = k.aid AND q.idx = k.i JOIN articles a ON a.id = k.aid ORDER BY k.n""",
-        [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
-    return [QuoteRow(*row) for row in rows]
+    rows = _fetch(store, "quotes", "kind, content, speaker, speaker_name, speaker_entity, cue", keys)
+    meta = _article_meta(store, [r[0] for r in rows])
+    return [QuoteRow(*r, *meta[r[0]][:4]) for r in rows if r[0] in meta]
 
 
 def _about_articles(about: str, params: list) -> str | None:
@@ -549,10 +586,11 @@ def _about_articles(about: str, params: list) -> str | None:
     if not name:
         return None
     # entities linked to a corpus entity one of whose names is this (or ends with it: a surname), found through
-    # the small alias table; then the not yet linked ones (rows a killed run left) by their own name
+    # the small alias table (their articles from the rollup entity_items); then the not yet linked ones (rows a
+    # killed run left) by their own name
     key = plain_key(about)
     params.extend([key, " " + key])
-    parts = ["""SELECT article_id FROM entities WHERE corpus_entity IN (
+    parts = ["""SELECT article_id FROM entity_items WHERE kind = 'article' AND corpus_entity IN (
                   SELECT corpus_entity FROM corpus_aliases WHERE key = ? OR suffix(key, ?))""",
              "SELECT article_id FROM entities e WHERE e.corpus_entity IS NULL AND "
              + _name_match("e.name", params, name)]
@@ -564,15 +602,14 @@ def _about_articles(about: str, params: list) -> str | None:
 
 # --- events ------------------------------------------------------------------------------------------------------
 
-def _actor_match(side: str, value: str, params: list) -> str:
+def _actor_match(store: "Store", side: str, value: str, params: list) -> str:
     """SQL: the event's ``side`` actor is ``value``: its name or surname, its text, or its country (an alpha-3
     code such as ``TUR`` or a country name such as ``Turkey``)."""
     from ..lexicons import country_code
 
     name = _name(value)
-    clauses = [_name_match(f"e.{side}_name", params, name)]
-    params.append(name)
-    clauses.append(f"{_NORM_SQL.format(f'e.{side}_text')} = ?")
+    clauses = [_value_in(store, f"e.{side}_name", f"{side}_name", params, name),
+               _value_in(store, f"e.{side}_text", f"{side}_text", params, name, surname=False)]
     raw = value.strip()
     code = raw if len(raw) == 3 and raw.isalpha() and raw.isupper() else country_code(raw)
     if code:
@@ -593,10 +630,13 @@ def events(store: "Store", source: str | None = None, target: str | None = None,
     - ``sentences``: fill each row's ``sentence`` (read from the article texts: slower, see docs/exports.md).
     """
     limit, offset = _paging(limit, offset)
-    where, params = event_filter(source, target, type, since, until)
+    where, params = event_filter(store, source, target, type, since, until)
     base = f"FROM events e JOIN articles a ON a.id = e.article_id WHERE {' AND '.join(where)}"
+    total = None
+    if not (_date(since, "since") or _date(until, "until")):  # counted without the articles (each event has one)
+        total = store.con.execute(f"SELECT count(*) FROM events e WHERE {' AND '.join(where)}", params).fetchone()[0]
     total, keys = _page_keys(store, base, params, "e.article_id, e.idx",
-                              f"{EVENT_DAY} DESC NULLS LAST, e.article_id, e.idx", limit, offset)
+                              f"{EVENT_DAY} DESC NULLS LAST, e.article_id, e.idx", limit, offset, total)
     return Page(event_rows(store, keys, sentences=sentences), total, limit, offset)
 
 
@@ -604,8 +644,8 @@ def events(store: "Store", source: str | None = None, target: str | None = None,
 EVENT_DAY = "coalesce(try_cast(e.date AS DATE), a.published_date)"
 
 
-def event_filter(source: str | None = None, target: str | None = None, type: str | None = None, since=None,
-                 until=None) -> tuple[list[str], list]:
+def event_filter(store: "Store", source: str | None = None, target: str | None = None, type: str | None = None,
+                 since=None, until=None) -> tuple[list[str], list]:
     """The WHERE clauses (over ``events e JOIN articles a``) and parameters of :func:`events`' filters."""
     where, params = ["TRUE"], []
     _period(since, until, where, params, EVENT_DAY)
@@ -618,9 +658,9 @@ def event_filter(source: str | None = None, target: str | None = None, type: str
             where.append("e.type = ?")
             params.append(t.upper())
     if source:
-        where.append(_actor_match("source", source, params))
+        where.append(_actor_match(store, "source", source, params))
     if target:
-        where.append(_actor_match("target", target, params))
+        where.append(_actor_match(store, "target", target, params))
     return where, params
 
 
@@ -628,20 +668,29 @@ def event_rows(store: "Store", keys: list, *, sentences: bool = False) -> list[E
     """The events with these ``(article_id, idx)`` keys, in the keys' order (``sentences``: with their text)."""
     if not keys:
         return []
-    day = EVENT_DAY
-    sentence = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start)" if sentences else "NULL"
-    rows = store.con.execute(
-        f"""SELECT e.article_id, e.idx, e.type, e.cameo_root, e.mode, coalesce(e.date, CAST({day} AS VARCHAR)),
-                   e.trigger, e.source_name, e.source_text, e.source_entity, e.source_country, e.source_sector,
-                   e.target_name, e.target_text, e.target_entity, e.target_country, e.target_sector,
-                   p.name, p.country, p.lat, p.lon, p.geonameid, {sentence}, e.sentence_start, e.sentence_end,
-                   e.confidence, a.published, a.title, a.url
-            FROM (SELECT unnest($1::VARCHAR[]) AS aid, unnest($2::INTEGER[]) AS i, unnest($3::INTEGER[]) AS n) k
-            JOIN events e ON e.article_id = k.aid AND e.idx = k.i JOIN articles a ON a.id = k.aid
-            LEFT JOIN places p ON p.article_id = e.article_id AND p.idx = e.place_idx ORDER BY k.n""",
-        [[k[0] for k in keys], [k[1] for k in keys], list(range(len(keys)))]).fetchall()
-    out = [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], ActorRow(*r[7:12]), ActorRow(*r[12:17]),
-                    *r[17:22], r[22], r[23], r[24], r[25], r[26], r[27], r[28]) for r in rows]
+    rows = _fetch(store, "events", """type, cameo_root, mode, date, trigger,
+        source_name, source_text, source_entity, source_country, source_sector,
+        target_name, target_text, target_entity, target_country, target_sector,
+        place_idx, sentence_start, sentence_end, confidence""", keys)
+    meta = _article_meta(store, [r[0] for r in rows])
+    place_keys = [(r[0], r[17]) for r in rows if r[17] is not None]
+    places = {(p[0], p[1]): p[2:] for p in (_fetch(store, "places", "name, country, lat, lon, geonameid", place_keys)
+                                            if place_keys else [])}
+    texts = {}
+    if sentences:  # (spans are character offsets, as Python's)
+        texts = dict(store.con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))",
+                                       [sorted(meta)]).fetchall())
+    out = []
+    for r in rows:
+        if r[0] not in meta:
+            continue
+        published, title, _, url, published_date = meta[r[0]]
+        date = r[5] if r[5] is not None else _iso(published_date)  # the date as stored, else EVENT_DAY's
+        place = places.get((r[0], r[17]), (None,) * 5)
+        text = texts.get(r[0])
+        sentence = text[r[18]:r[19]] if text is not None and r[18] is not None and r[19] is not None else None
+        out.append(EventRow(r[0], r[1], r[2], r[3], r[4], date, r[6], ActorRow(*r[7:12]), ActorRow(*r[12:17]),
+                            *place, sentence, r[18], r[19], r[20], published, title, url))
     return out
 
 

@@ -20,6 +20,8 @@ Tables (one row per ...):
   metadata, ``original_id``, ``kind`` (``url``: same canonical URL, other text; ``exact``: same text;
   ``near``: near-duplicate text) and ``score`` (1.0 for url and exact).
 - ``signatures``: near-duplicate signature of a stored article, to rebuild the in-memory index.
+- ``entity_days``, ``entity_items``, ``network_edges``, ``network_totals``, ``event_days``, ``place_days``,
+  ``names``, ``article_counts``: counts per day for the corpus-wide views, kept up to date at ingest (:mod:`newsgraph.store.rollups`).
 - ``failures``: item that could not be read, processed or loaded, keyed by ``source`` (the file to read it
   again from, absolute, or a feed's URL; ``<stdin>`` cannot be re-read) and ``locator`` (``:LINE``, ``[INDEX]``,
   ``#OFFSET`` of a WARC record, ``<LINK>`` of a feed entry, ``#N`` of a feed entry without a link, or empty for
@@ -39,7 +41,7 @@ from typing import Callable
 import duckdb
 
 #: The version a store has once every migration ran.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 TABLES = ("meta", "articles", "entities", "mentions", "quotes", "quote_mentions", "events", "places", "dates",
           "keyphrases", "duplicates", "signatures", "failures")
@@ -255,8 +257,23 @@ def _v7(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY 1, 2, 3""")
 
 
+def _v8(con: duckdb.DuckDBPyConnection) -> None:
+    """Rollups (:mod:`newsgraph.store.rollups`): ``entity_days`` (per corpus entity and day: articles, quotes by
+    and about it, events with it as source, target or either), ``entity_items`` (the keys of those quotes and
+    events, by entity and day), ``network_edges`` (per day, event type and pair of network nodes: events; and quote
+    edges between corpus entities), ``network_totals`` (the same over all days), ``event_days`` (events per day and
+    type), ``place_days`` (per place, day, country, name and feature: mentions, articles, coordinate sums) and
+    ``names`` (the distinct speaker and actor names with their row counts) and ``article_counts`` (per article:
+    entities, quotes, events, place mentions). Kept up to date as articles are added and entities linked; filled
+    here from the stored rows."""
+    from .rollups import create, rebuild
+
+    create(con)
+    rebuild(con)
+
+
 #: Migration ``i`` (0-based) brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -49,6 +49,7 @@ from ..ingest.article import Article, Failure
 from ..record import ArticleRecord, text_id
 from .records import record_from_json
 from . import queries as _search_index  # the search index filled at ingest
+from . import rollups as _rollups  # counts per day kept at ingest
 from .schema import SCHEMA_VERSION, TABLES, migrate, now, version_of
 
 try:  # written separately; the store works (without near duplicates) until it is there
@@ -755,6 +756,7 @@ class Store:
                 self._insert(table, table_rows)
             phrases.write()
             _search_index.insert_index(self.con, search_postings, search_docs)  # search index
+            _rollups.add_articles(self.con, [ident for ident, _, _ in added])  # counts per day (rollups)
             if failures:
                 values = [(source, locator, name, reason, stamp, stamp, 1, False, None, mode, context)
                           for (source, locator), (name, reason, mode, context) in failures.items()]
