@@ -1135,7 +1135,7 @@ def events_command(
     since: _SINCE = None,
     until: _UNTIL = None,
     sentences: Annotated[bool, typer.Option(
-        "--sentences", help="Also give each event's sentence (read from the texts: slower).")] = False,
+        "--sentences", help="Also give each event's sentence.")] = False,
     db: _QDB = DEFAULT_STORE,
     fmt: _FMT = None,
     limit: _LIMIT = 50,

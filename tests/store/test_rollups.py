@@ -1,7 +1,8 @@
-"""The rollups (schema v8) answer what the row tables answer: the entity counts, timelines and quote/event pages,
-the actor network and the map, compared with a straightforward recomputation from the rows of random small
-stores: after several batches, after corpus entities absorbed others, after re-ingesting and duplicates, after
-re-resolving everything, and after migrating a version-7 store."""
+"""The rollups (schema v8, v9) answer what the row tables answer: the entity counts, timelines, co-occurring
+entities and quote/event pages, the actor network, the map and the quotes of the articles about a name,
+compared with a straightforward recomputation from the rows of random small stores: after several batches, after
+corpus entities absorbed others, after re-ingesting and duplicates, after re-resolving everything, and after
+migrating a version-7 or version-8 store. The events' stored sentences (v9) are their articles' text slices."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from newsgraph.record import Actor, ArticleRecord, Entity, Event, Place, Quote, 
 from newsgraph.store import SCHEMA_VERSION, Store
 from newsgraph.store import aggregates as ag
 from newsgraph.store import corpus_entities as ce
+from newsgraph.store import queries
 from newsgraph.store import rollups
 from newsgraph.store.queries import EVENT_DAY, _date, _page_keys
 
@@ -247,6 +249,56 @@ def places_from_rows(store: Store, since=None, until=None, country=None) -> list
     return sorted(out, key=lambda p: (-p["articles"], -p["mentions"], p["name"] or "", p["geonameid"] or 0))
 
 
+def quotes_about_from_rows(store: Store, about: str, since=None, until=None) -> list[tuple]:
+    """The keys of every quote of the articles mentioning ``about`` (as :func:`queries._about_articles` finds
+    them), in :func:`queries.quotes`' order, counted from the quote rows."""
+    params: list = []
+    sql = queries._about_articles(about, params)
+    where = [f"q.article_id IN ({sql})"]
+    for op, value, name in ((">=", since, "since"), ("<=", until, "until")):
+        if value:
+            where.append(f"a.published_date {op} ?")
+            params.append(_date(value, name))
+    return [tuple(r) for r in store.con.execute(f"""SELECT q.article_id, q.idx FROM quotes q
+        JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}
+        ORDER BY a.published_date DESC NULLS LAST, q.article_id, q.idx""", params).fetchall()]
+
+
+def check_quotes_about(store: Store) -> None:
+    """``quotes(about=...)`` (counted by article from the rollup ``article_counts``) pages through the quotes
+    the rows give, with their total, for names, surnames and phrases, with and without a date range; with other
+    filters it counts the rows as before."""
+    for about in ("James Okafor", "Okafor", "Kabul", "Ministry of Defense", "protesters gathered", "spoke",
+                  "Nobody Here"):
+        for since, until in ((None, None), ("2025-01-04", None), (None, "2025-01"), ("2025-01-01", "2025-02-28")):
+            want = quotes_about_from_rows(store, about, since, until)
+            for limit, offset in ((3, 0), (2, 1), (5, 4), (50, 0), (1, max(len(want) - 1, 0)), (4, len(want)), (0, 0)):
+                page = queries.quotes(store, about=about, since=since, until=until, limit=limit, offset=offset)
+                assert page.total == len(want), (about, since, until)
+                assert [(r.article_id, r.idx) for r in page.rows] == want[offset:offset + limit], (
+                    about, since, until, limit, offset)
+            direct = queries.quotes(store, about=about, since=since, kind="direct", limit=500)
+            assert [(r.article_id, r.idx) for r in direct.rows] == [
+                k for k in quotes_about_from_rows(store, about, since)
+                if store.con.execute("SELECT kind FROM quotes WHERE article_id = ? AND idx = ?",
+                                     list(k)).fetchone()[0] == "direct"]
+    assert any(quotes_about_from_rows(store, about) for about in ("Okafor", "Kabul"))
+
+
+def check_event_sentences(store: Store) -> None:
+    """Each event's stored sentence (schema v9) is its article's ``text[sentence_start:sentence_end]``, and the
+    event lists give it when asked."""
+    rows = store.con.execute("""SELECT e.article_id, e.idx, e.sentence, a.text, e.sentence_start, e.sentence_end
+        FROM events e JOIN articles a ON a.id = e.article_id""").fetchall()
+    assert rows and all(r[2] == r[3][r[4]:r[5]] for r in rows)
+    want = {(r[0], r[1]): r[3][r[4]:r[5]] for r in rows}
+    assert len(queries.events(store, limit=500, sentences=True).rows) == len(rows)
+    for kwargs in ({}, {"source": "USA"}, {"target": "Okafor"}, {"source": "Okafor", "target": "RUS"}):
+        listed = queries.events(store, **kwargs, limit=500, sentences=True).rows
+        assert all(e.sentence == want[(e.article_id, e.idx)] for e in listed)
+        assert all(e.sentence is None for e in queries.events(store, **kwargs, limit=500).rows)
+
+
 # ---- the checks -------------------------------------------------------------------------------------------------
 
 def check_rollups(store: Store) -> None:
@@ -293,6 +345,8 @@ def check_rollups(store: Store) -> None:
         want = places_from_rows(store, **kwargs)
         key = lambda p: (-p["articles"], -p["mentions"], p["name"] or "", p["geonameid"] or 0)  # noqa: E731
         assert sorted(got, key=key) == want, kwargs
+    check_quotes_about(store)
+    check_event_sentences(store)
 
 
 @pytest.fixture
@@ -361,9 +415,10 @@ def test_a_version_7_store_gets_its_rollups_from_the_migration(tmp_path: Path):
         store.add(records)
         for rollup in rollups.ROLLUPS:
             store.con.execute(f"DROP TABLE {rollup.table}")
+        store.con.execute("ALTER TABLE events DROP COLUMN sentence")  # (schema v9)
         store.con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     with Store.open(old) as store:
-        assert store.version == SCHEMA_VERSION == 8
+        assert store.version == SCHEMA_VERSION == 9
         assert {r.table: table(store, r.table) for r in rollups.ROLLUPS} == want
         check_rollups(store)
         store.add(random_records(22, 10))  # and it keeps them up to date from there
@@ -380,4 +435,36 @@ def test_an_article_without_resolution_counts_once_linked(tmp_path: Path):
         for rollup in rollups.ROLLUPS:
             assert table(store, rollup.table) == recomputed(store, rollup)
         ce.resolve(store)
+        check_rollups(store)
+
+
+def test_a_version_8_store_gets_its_event_sentences_and_article_entities_from_the_migration(tmp_path: Path,
+                                                                                           monkeypatch):
+    """Schema v9 adds ``events.sentence``, which the migration slices from the stored texts (a few articles at a
+    time here, to cross chunk boundaries), and the rollup ``article_entities``: the store then holds and answers
+    what one that wrote them at ingest does."""
+    from functools import partial
+
+    from newsgraph.store import schema
+
+    records = random_records(41, 40)
+    fresh = tmp_path / "fresh.duckdb"
+    with Store.open(fresh, batch_size=9) as store:
+        store.add(records)
+        want = store.con.execute("SELECT * FROM events ORDER BY article_id, idx").fetchall()
+        want_entities = table(store, "article_entities")
+    assert want and all(r[-1] for r in want) and want_entities
+    old = tmp_path / "old.duckdb"
+    with Store.open(old, batch_size=9) as store:
+        store.add(records)
+        store.con.execute("ALTER TABLE events DROP COLUMN sentence")
+        store.con.execute("DROP TABLE article_entities")
+        store.con.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:8], partial(schema.MIGRATIONS[8], chunk=3)])
+    with Store.open(old) as store:
+        assert store.version == SCHEMA_VERSION == 9
+        assert store.con.execute("SELECT * FROM events ORDER BY article_id, idx").fetchall() == want
+        assert table(store, "article_entities") == want_entities
+        check_rollups(store)
+        store.add(random_records(42, 10))
         check_rollups(store)

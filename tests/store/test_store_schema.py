@@ -208,6 +208,7 @@ def test_migration_to_v7_fills_quote_mentions_as_adding_does(tmp_path: Path):
         store.add(records)
         for table in ("quote_mentions", *(r.table for r in ROLLUPS)):  # back to version 6
             store.con.execute(f"DROP TABLE {table}")
+        store.con.execute("ALTER TABLE events DROP COLUMN sentence")  # (v9)
         store.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     with Store.open(old) as store:
         assert store.version == SCHEMA_VERSION

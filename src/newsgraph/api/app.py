@@ -38,7 +38,9 @@ def create_app(db: str | Path | Database, *, allow_ingest: bool = False, token: 
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
     app.state.db = database
     app.state.token = token if allow_ingest else None
-    app.add_middleware(GZipMiddleware, minimum_size=2000)
+    # zlib's default level: level 9 (Starlette's default) took 33 ms for the 1.4 MB events page, level 6 14 ms,
+    # for a few percent more bytes
+    app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=6)
     if cache:
         app.add_middleware(ResponseCache, registry=app.state)
     app.include_router(router, prefix=VERSIONED, tags=["v1"])

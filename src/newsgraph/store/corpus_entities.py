@@ -1245,18 +1245,22 @@ def profile(store, corpus_id: str, *, top: int = 10) -> dict[str, Any] | None:
         SELECT coalesce(sum(quotes_by), 0), coalesce(sum(events_source), 0), coalesce(sum(events_target), 0)
         FROM entity_days WHERE corpus_entity = ?""", [corpus_id]).fetchone())
     # co-occurrence over the latest articles naming it (at most CO_OCCURRENCE_ARTICLES): bounded work for the
-    # entities a corpus names everywhere, exact for the others
+    # entities a corpus names everywhere, exact for the others. The articles come from the rollup entity_items,
+    # their entities from the rollup article_entities (one row per article, sorted by day: the days of the
+    # latest articles let DuckDB skip the others' rows) (newsgraph.store.rollups)
     out["co_occurring_scope"] = min(out["n_articles"] or 0, CO_OCCURRENCE_ARTICLES)
-    recent = [r[0] for r in con.execute(f"""SELECT article_id FROM entity_items
+    recent = con.execute(f"""SELECT article_id, day FROM entity_items
         WHERE corpus_entity = ? AND kind = 'article' ORDER BY day DESC NULLS LAST, article_id
-        LIMIT {CO_OCCURRENCE_ARTICLES}""", [corpus_id]).fetchall()]  # (the rollup: newsgraph.store.rollups)
+        LIMIT {CO_OCCURRENCE_ARTICLES}""", [corpus_id]).fetchall()
+    days = [r[1] for r in recent if r[1] is not None]
     out["co_occurring"] = [{k: _iso(v) for k, v in r.items()} for r in _dicts(con.execute("""
         SELECT c.id, c.name, c.type, x.n_articles FROM (
-            SELECT e2.corpus_entity AS id, count(DISTINCT e2.article_id) AS n_articles
-            FROM entities e2 SEMI JOIN (SELECT unnest($3::VARCHAR[]) AS id) recent ON recent.id = e2.article_id
-            WHERE e2.corpus_entity IS NOT NULL AND e2.corpus_entity <> $1
-            GROUP BY 1) x JOIN corpus_entities c ON c.id = x.id
-        ORDER BY x.n_articles DESC, c.n_articles DESC, c.name LIMIT $2""", [corpus_id, top, recent]))]
+            SELECT id, sum(n)::BIGINT AS n_articles FROM (
+                SELECT unnest(entities) AS id, n FROM article_entities
+                WHERE (day IS NULL OR day BETWEEN $4 AND $5) AND article_id IN (SELECT unnest($3::VARCHAR[])))
+            WHERE id <> $1 GROUP BY 1) x JOIN corpus_entities c ON c.id = x.id
+        ORDER BY x.n_articles DESC, c.n_articles DESC, c.name LIMIT $2""",
+        [corpus_id, top, [r[0] for r in recent], min(days, default=None), max(days, default=None)]))]
     return out
 
 

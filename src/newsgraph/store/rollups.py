@@ -1,4 +1,4 @@
-"""Rollups: counts (mostly per day) that the corpus-wide views read instead of the row tables (schema v8).
+"""Rollups: counts (mostly per day) that the corpus-wide views read instead of the row tables (schema v8, v9).
 
 The entity pages, the actor network, the timelines and the map count millions of rows (quotes, events, place
 mentions) of a large store on every request; these tables hold those counts summed per day (and per entity, edge
@@ -28,6 +28,10 @@ or place), so that a view sums a few thousand rows and a date range (``since``/`
   ``target_text`` of events) with ``n`` rows each: a filter normalizes these few thousand values (case, accents)
   and keeps the rows holding one that matches, instead of normalizing every row's.
 - ``article_counts``: per article, its entities, quotes, events and place mentions (the article lists).
+- ``article_entities`` (schema v9): per article naming corpus entities, its day and the sorted list of them
+  (``n`` 1): an entity profile counts the entities co-occurring in its latest articles from these rows (one per
+  article, sorted by day, so the latest articles' rows sit together) instead of the article entities (about 50
+  per article). A rollup per pair of entities would hold some 120 million article pairs on the benchmark store.
 
 How they are kept
     The rollups always equal the sum, over the stored articles, of what each article contributes given its rows
@@ -272,28 +276,42 @@ PLACE_DAYS = Rollup(
     LEFT JOIN first ON first.article_id = p.article_id AND first.idx = p.idx
     GROUP BY ALL""")
 
+# One row per article naming corpus entities: its day and the list of them (schema v9). The list is a key: when
+# relinking changes it, the old row's count goes to zero (the row is dropped) and the new list's row is added.
+ARTICLE_ENTITIES = Rollup(
+    "article_entities",
+    keys=(("day", "DATE"), ("article_id", "VARCHAR"), ("entities", "VARCHAR[]")),
+    values=(("n", "BIGINT"),),
+    linked=True,
+    sql=f"""
+    WITH links AS MATERIALIZED ({_LINKS})
+    SELECT a.published_date, l.article_id, list(DISTINCT l.cid ORDER BY l.cid), 1 FROM links l
+    JOIN articles a ON a.id = l.article_id GROUP BY a.published_date, l.article_id""")
+
 #: Every rollup, in the order they are filled.
 ROLLUPS: tuple[Rollup, ...] = (ENTITY_DAYS, ENTITY_ITEMS, NETWORK_EDGES, NETWORK_TOTALS, EVENT_DAYS, PLACE_DAYS,
-                               NAMES, ARTICLE_COUNTS)
+                               NAMES, ARTICLE_COUNTS, ARTICLE_ENTITIES)
 
 
-def create(con) -> None:
-    """Create the rollup tables (empty)."""
+def create(con, tables: Iterable[str] | None = None) -> None:
+    """Create the rollup tables (``tables``: these only), empty."""
     for rollup in ROLLUPS:
-        con.execute(rollup.create())
+        if tables is None or rollup.table in tables:
+            con.execute(rollup.create())
 
 
-def rebuild(con, *, linked_only: bool = False, chunk: int = 20_000) -> None:
+def rebuild(con, *, linked_only: bool = False, tables: Iterable[str] | None = None, chunk: int = 20_000) -> None:
     """Fill the rollup tables afresh from every stored article (``linked_only``: those that depend on the corpus
-    entity links): the contributions of ``chunk`` articles at a time (a store's worth at once would not fit the
-    store's memory limit), then summed and sorted by the keys, so that a lookup by entity or day skips most of
-    DuckDB's row groups."""
-    chosen = [r for r in ROLLUPS if r.linked or not linked_only]
+    entity links; ``tables``: these only): the contributions of ``chunk`` articles at a time (a store's worth at
+    once would not fit the store's memory limit), then summed and sorted by the keys, so that a lookup by entity
+    or day skips most of DuckDB's row groups."""
+    chosen = [r for r in ROLLUPS if (r.linked or not linked_only) and (tables is None or r.table in tables)]
     ids = [r[0] for r in con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
     for rollup in chosen:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _fill_{rollup.table} AS SELECT * FROM {rollup.table} LIMIT 0")
+    read = [t for t in ROW_TABLES if any(t in _ROW_TABLE.findall(r.sql) for r in chosen)]
     for start in range(0, len(ids), chunk):
-        _scope(con, ids[start:start + chunk])
+        _scope(con, ids[start:start + chunk], read)
         for rollup in chosen:
             names = ", ".join(name for name, _ in rollup.keys + rollup.values)
             con.execute(f"INSERT INTO _fill_{rollup.table} SELECT * FROM ({rollup.contributions(True)}) AS c({names})")

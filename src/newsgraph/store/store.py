@@ -205,7 +205,8 @@ _COLUMNS: dict[str, list[tuple[str, str]]] = {
                *[(f"{side}_{col}", typ) for side in ("source", "target") for col, typ in (
                    ("entity", "VARCHAR"), ("name", "VARCHAR"), ("country", "VARCHAR"), ("sector", "VARCHAR"),
                    ("start", "INTEGER"), ("end", "INTEGER"), ("text", "VARCHAR"))],
-               ("place_idx", "INTEGER"), ("date", "VARCHAR"), ("mode", "VARCHAR"), ("confidence", "DOUBLE")],
+               ("place_idx", "INTEGER"), ("date", "VARCHAR"), ("mode", "VARCHAR"), ("confidence", "DOUBLE"),
+               ("sentence", "VARCHAR")],
     "places": [("article_id", "VARCHAR"), ("idx", "INTEGER"), ("start_char", "INTEGER"), ("end_char", "INTEGER"),
                ("text", "VARCHAR"), ("kind", "VARCHAR"), ("name", "VARCHAR"), ("geonameid", "BIGINT"),
                ("country", "VARCHAR"), ("admin1", "VARCHAR"), ("lat", "DOUBLE"), ("lon", "DOUBLE"),
@@ -278,7 +279,8 @@ def _annotation_rows(record: ArticleRecord, rows: dict[str, list[tuple]]) -> Non
     for i, ev in enumerate(record.events):
         rows["events"].append((aid, i, ev.type, ev.cameo_root, *_span_cols(ev.trigger), ev.sentence.start,
                                ev.sentence.end, *_actor_cols(ev.source), *_actor_cols(ev.target), ev.place,
-                               ev.date, ev.mode, float(ev.confidence)))
+                               ev.date, ev.mode, float(ev.confidence),
+                               record.text[ev.sentence.start:ev.sentence.end]))  # the sentence (schema v9)
     for i, p in enumerate(record.places):
         rows["places"].append((aid, i, *_span_cols(p.mention), p.kind, p.name, p.geonameid, p.country, p.admin1,
                                p.lat, p.lon, p.feature))

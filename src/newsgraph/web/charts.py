@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
 #: Colours per series: 16 well-separated hues (the PLOVER types number 16), then grey.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#393b79", "#ad494a", "#637939", "#7b4173", "#000000", "#e7969c", "#6b6ecf", "#7f7f7f")
@@ -40,6 +42,15 @@ class BarChart:
     left: int = 36
     bottom: int = 22
     empty: bool = True
+
+    def bars_svg(self) -> Markup:
+        """The bars as SVG ``rect``s, each with its label as a tooltip (``title``), escaped. Written here rather
+        than by a template loop: a ten-year weekly timeline has some 8,000 of them, which the loop took about
+        100 ms to write (the events page)."""
+        return Markup("\n".join(
+            f'<rect x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}" fill="{escape(b.colour)}" '
+            f'class="bar" data-series="{escape(b.series)}"><title>{escape(b.label)}</title></rect>'
+            for b in self.bars))
 
 
 def stacked_bars(rows: list[dict[str, Any]], series: list[str], *, period_key: str = "period",
