@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import queries
-from .queries import (EVENT_DAY, Page, QueryError, QuoteRow, _date, _page_keys, _paging, event_filter,
-                      event_rows, quote_rows)
+from .queries import (EVENT_DAY, Page, QueryError, QuoteRow, _date, _event_type, _page_keys, _paging,
+                      event_filter, event_rows, quote_rows)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -183,10 +183,7 @@ def event_timeline(store: "Store", source: str | None = None, target: str | None
     if not (source or target):  # summed from the rollup event_days
         where, params = ["day IS NOT NULL"], []
         _period(since, until, where, params, "day")
-        if type:
-            t = type.strip()
-            where.append("cameo_root = ?" if t.isdigit() else "type = ?")
-            params.append(t.zfill(2) if t.isdigit() else t.upper())
+        _event_type(type, where, params)
         rows = store.con.execute(f"""
             SELECT date_trunc('{unit}', day) AS t, type, sum(n)::BIGINT FROM event_days
             WHERE {' AND '.join(where)} GROUP BY 1, 2 ORDER BY 1, 2""", params).fetchall()
@@ -253,10 +250,7 @@ def network(store: "Store", source: str | None = None, target: str | None = None
     else:
         rwhere, rparams = ["NOT n.quote"], []
         _period(since, until, rwhere, rparams, "n.day")
-        if type:
-            t = type.strip()
-            rwhere.append("n.cameo_root = ?" if t.isdigit() else "n.type = ?")
-            rparams.append(t.zfill(2) if t.isdigit() else t.upper())
+        _event_type(type, rwhere, rparams, "n.")
         edges = store.con.execute(_ROLLED_EDGES.format(table=_edges_table(since, until),
                                                        where=" AND ".join(rwhere), limit=int(limit)),
                                   rparams).fetchall()

@@ -368,6 +368,15 @@ def _period(since, until, where: list[str], params: list, column: str) -> None:
         params.append(end)
 
 
+def _event_type(type: str | None, where: list[str], params: list, prefix: str = "") -> None:
+    """Add the clause (and parameter) keeping events of ``type``: a PLOVER type, or a CAMEO root by its number
+    ("19", "4"); ``prefix`` is the table alias with its dot."""
+    if type:
+        t = type.strip()
+        where.append(f"{prefix}cameo_root = ?" if t.isdigit() else f"{prefix}type = ?")
+        params.append(t.zfill(2) if t.isdigit() else t.upper())
+
+
 def _paging(limit: int, offset: int) -> tuple[int, int]:
     if limit is None or limit < 0:
         raise QueryError("limit must be 0 or more")
@@ -684,14 +693,7 @@ def event_filter(store: "Store", source: str | None = None, target: str | None =
     """The WHERE clauses (over ``events e JOIN articles a``) and parameters of :func:`events`' filters."""
     where, params = ["TRUE"], []
     _period(since, until, where, params, EVENT_DAY)
-    if type:
-        t = type.strip()
-        if t.isdigit():
-            where.append("e.cameo_root = ?")
-            params.append(t.zfill(2))
-        else:
-            where.append("e.type = ?")
-            params.append(t.upper())
+    _event_type(type, where, params, "e.")
     if source:
         where.append(_actor_match(store, "source", source, params))
     if target:
