@@ -106,6 +106,11 @@ class _Entities:
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
     paragraphs: list[int] = field(default_factory=list)  # first character of each paragraph (non-empty line)
 
+    def type_at(self, i: int) -> str | None:
+        """The type (PERSON, ORG, ...) of the entity a mention at token ``i`` names; None outside mentions."""
+        entity = self.by_token.get(i)
+        return self.types.get(entity) if entity is not None else None
+
 
 def _entity_index(doc: Doc, text: str) -> _Entities:
     index = _Entities(sent_starts=[s.start for s in doc.sents],
@@ -244,8 +249,7 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
     for clause in cue.head.lefts:  # "Kasich offered him a job, then says ...": the parse hangs the first verb
         if clause.dep_ in ("ccomp", "conj") and not _within(clause.i, inside):  # of the pair under the cue
             subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-            if subject is not None and (subject.i in index.mention_tokens and index.types.get(
-                    index.by_token[subject.i]) == "PERSON" or subject.lower_ in _PRONOUN_GENDER):
+            if subject is not None and (index.type_at(subject.i) == "PERSON" or subject.lower_ in _PRONOUN_GENDER):
                 return _noun_phrase(doc, subject, index)
     return _adjacent_speaker(doc, cue, inside, index)
 
@@ -259,7 +263,7 @@ def _adjacent_speaker(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index
     candidates = [i, cue.end]
     for k in candidates:
         if 0 <= k < len(doc) and not _within(k, inside):
-            if k in index.mention_tokens and index.types.get(index.by_token[k]) in ("PERSON", "ORG", "GPE", "NORP"):
+            if index.type_at(k) in ("PERSON", "ORG", "GPE", "NORP"):
                 return index.mention_tokens[k]
             if doc[k].pos_ == "PRON" and (doc[k].lower_ in _PRONOUN_GENDER or doc[k].lower_ in _GROUP_PRONOUNS):
                 return k, k + 1
@@ -272,7 +276,7 @@ def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
     if head.i in index.mention_tokens:
         return index.mention_tokens[head.i]
     for child in head.children:  # "the group's spokesman, Hozan Amed": the name in apposition
-        if child.dep_ == "appos" and child.i in index.mention_tokens and index.types.get(index.by_token[child.i]) == "PERSON":
+        if child.dep_ == "appos" and index.type_at(child.i) == "PERSON":
             return index.mention_tokens[child.i]
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head.i < head.i:
         return _noun_phrase(doc, head.head.head, index)  # "Smith, who said ...": Smith
@@ -280,7 +284,7 @@ def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
         return head.i, head.i + 1
     subtree = {t.i for t in head.subtree}
     for token in head.subtree:  # "Lawmaker and tribal elder Ahmed Salloum", "A spokeswoman for X, Jane Doe"
-        if token.i not in index.mention_tokens or index.types.get(index.by_token[token.i]) != "PERSON":
+        if index.type_at(token.i) != "PERSON":
             continue
         mention = index.mention_tokens[token.i]
         between = [a for a in token.ancestors if a.i in subtree and a.i != head.i]
@@ -350,8 +354,8 @@ def _cue_for_direct(doc: Doc, q: tuple[int, int], cues: list[_Cue], paragraph_of
     inside = set(range(qs, qe))
 
     def related(c: _Cue) -> bool:
-        return any(t.i in inside and not t.is_punct for t in c.head.children) or (c.head.head.i in inside and c.head.dep_ in (
-            "parataxis", "advcl", "ccomp", "conj"))
+        return any(t.i in inside and not t.is_punct for t in c.head.children) or (
+            c.head.head.i in inside and c.head.dep_ in ("parataxis", "advcl", "ccomp", "conj"))
 
     def distance(c: _Cue) -> int:
         return qs - c.end if c.head.i < qs else c.start - qe
@@ -379,8 +383,8 @@ def _direct_quotes(doc: Doc, text: str, cues: list[_Cue], index: _Entities) -> l
             speaker = None
         if speaker is None and cue is not None and cue.start >= q[1]:
             # "“…,” Texas delegate Bill Eastman, wearing a cowboy hat, said": the name between quote and cue
-            speaker = next((index.mention_tokens[k] for k in range(q[1], cue.start) if k in index.mention_tokens
-                            and index.types.get(index.by_token[k]) == "PERSON"), None)
+            speaker = next((index.mention_tokens[k] for k in range(q[1], cue.start)
+                            if index.type_at(k) == "PERSON"), None)
         found.append(_Found("direct", list(pieces), cue, speaker, paragraph=_paragraph_of(pieces[0][0], index.paragraphs)))
     return _join_continued(doc, text, found)
 
@@ -685,7 +689,8 @@ def _embedded_fragment(doc: Doc, f: _Found, direct: list[_Found], index: _Entiti
     fragment's end when another report follows it. None when the fragment follows its cue with no words between
     (``said: “…”``, ``said, “…”``): that is a direct quote."""
     cue = f.cue
-    if cue.kind != "verb" or cue.head.i >= doc.char_span(*f.pieces[0], alignment_mode="expand").start:
+    first = _token_range(doc, *f.pieces[0])
+    if cue.kind != "verb" or first is None or cue.head.i >= first[0]:
         return None
     sent = doc[cue.end - 1].sent
     q_start, q_end = f.pieces[0][0], f.pieces[-1][1]
@@ -784,9 +789,9 @@ def _report(doc: Doc, cue: _Cue, direct: list[_Found], index: _Entities, text: s
     speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
     if speaker is not None and len(pieces) == 1 and start_char <= doc[speaker[0]].idx < end_char:
         return None  # what is said does not hold its own speaker
-    if inside and doc[cue.start].idx >= end_char and start_char == inside[0].pieces[0][0] and any(
-            index.types.get(index.by_token.get(t.i)) == "PERSON"
-            for t in doc.char_span(inside[0].pieces[-1][1], end_char, alignment_mode="expand") or ()):
+    after = _token_range(doc, inside[0].pieces[-1][1], end_char) if inside else None
+    if after is not None and doc[cue.start].idx >= end_char and start_char == inside[0].pieces[0][0] and any(
+            index.type_at(k) == "PERSON" for k in range(*after)):
         return None  # "“…,” Texas delegate Bill Eastman, wearing a hat, said": the name after the quotation
         # is the speaker the parse missed, not part of what was said
     for f in inside:  # the quoted fragment is part of this report, not a quote of its own
