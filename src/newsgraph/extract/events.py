@@ -264,7 +264,7 @@ def _candidates(sent: SpacySpan) -> list[_Candidate]:
         if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             entry = _lookup(token, "VERB")
             if entry is not None and entry.with_:
-                particle = next((c for c in token.children if c.dep_ == "prt"), None)
+                particle = _child(token, "prt")
                 if particle is not None and particle.i == token.i + 1:
                     end = particle.i + 1
         elif token.pos_ == "ADJ":
@@ -422,6 +422,11 @@ class _Entities:
         return None
 
 
+def _child(token: Token, *deps: str) -> Token | None:
+    """The token's first child in one of these dependency relations ("pobj", "nsubj", ...), else None."""
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
 def _subject(token: Token) -> tuple[Token | None, bool]:
     """The subject of the verb at ``token`` (its own, else the verb it is joined to or depends on), and whether
     it is a passive subject."""
@@ -454,7 +459,7 @@ def _subject(token: Token) -> tuple[Token | None, bool]:
 def _agent(token: Token) -> Token | None:
     for c in token.children:
         if c.dep_ == "agent":
-            return next((g for g in c.children if g.dep_ == "pobj"), None)
+            return _child(c, "pobj")
     return None
 
 
@@ -479,11 +484,11 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
             if pobj is not None:
                 options.append((2.5 + _actorness(pobj) + theme(pobj), c.i, pobj))
         if c.dep_ == "dative" and c.pos_ == "ADP":  # "providing intelligence to Macedonia"
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None:
                 options.append((_TARGET_PREPS.get(c.lower_, 1) + _actorness(pobj), c.i, pobj))
         elif c.dep_ in ("dobj", "obj", "dative") or (c.dep_ == "oprd" and _actorness(c) >= 4):
-            owner = next((g for g in c.children if g.dep_ == "poss"), None)
+            owner = _child(c, "poss")
             if owner is not None and c.lemma_.lower() in _REQUEST_NOUNS:
                 options.append((2.5 + _actorness(owner), c.i, owner))  # "rejected the government's request"
             elif c.lemma_.lower() not in _EVENT_NOUNS:
@@ -498,7 +503,7 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
             options.append((1.0 + _actorness(inner), c.i, inner))
         elif c.dep_ == "prep" and c.lower_ == "as" and depth == 0:
             # "denounced as a crime Serbia's suppression of ...": an actor in the apposition
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             inner = next((_actor_inside(a) or a for a in pobj.children if a.dep_ == "appos"), None) \
                 if pobj is not None else None
             if inner is not None and _actorness(inner) >= 4:
@@ -507,12 +512,12 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
                 options.append((-2.0, c.i, pobj))
                 inside_only.add(pobj.i)
         elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None:
                 options.append((_TARGET_PREPS[c.lower_] + _actorness(pobj), c.i, pobj))
         elif c.dep_ == "prep" and c.lower_ == "in" and depth == 0:
             # "arrived in Amman", "lifted a curfew in Montenegro": where it happened, when nothing else is named
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None and pobj.ent_type_ in ("GPE", "LOC") or (pobj is not None and any(
                     t.ent_type_ == "GPE" for t in pobj.subtree)):
                 options.append((-1.0 + _actorness(pobj), c.i, pobj))
@@ -524,8 +529,7 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
         elif c.dep_ in ("xcomp", "ccomp") and depth == 0:
             # "demanded that Hamas renounce ...", "charged that Iraq had violated ...": the clause's subject (its
             # verb sometimes read as a noun: "demanded that the president step down")
-            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None) \
-                if c.dep_ == "ccomp" else None
+            subj = _child(c, "nsubj", "nsubjpass") if c.dep_ == "ccomp" else None
             if subj is not None and subj.lower_ not in _FIRST_PERSON and _actorness(subj) > 0:
                 options.append((2.0 + _actorness(subj), c.i, subj))
             inner = _object(c, cand, depth + 1) if c.pos_ in ("VERB", "AUX") else None
@@ -561,13 +565,13 @@ _TALK_NOUNS = frozenset({"talk", "talks", "deliberation", "deliberations", "nego
 
 def _stance_target(prep: Token) -> Token | None:
     """X in "in defiance of X", "in solidarity with X", "after talks with X"."""
-    pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    pobj = _child(prep, "pobj")
     nouns = _STANCE_NOUNS if prep.lower_ == "in" else _TALK_NOUNS
     if pobj is None or pobj.lemma_.lower() not in nouns and pobj.lower_ not in nouns:
         return None
     for c in pobj.children:
         if c.dep_ == "prep" and c.lower_ in ("of", "against", "to", "with", "for"):
-            inner = next((g for g in c.children if g.dep_ == "pobj"), None)
+            inner = _child(c, "pobj")
             if inner is not None:
                 if _actorness(inner) > 0:
                     return inner
@@ -585,7 +589,7 @@ def _condition_subject(token: Token) -> Token | None:
             mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in ("if", "unless")), None) \
                 if c.dep_ == "advcl" else None
             if mark is not None:
-                subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                subj = _child(c, "nsubj", "nsubjpass")
                 if subj is not None and _actorness(subj) > 0 and mark.i < subj.i and not any(
                         w.is_punct for w in subj.doc[mark.i:subj.i]):  # the clause's own subject, not a misparse
                     return subj
@@ -631,7 +635,7 @@ def _actor_inside(token: Token, depth: int = 0, locative: bool = True) -> Token 
         if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and depth < 2 and _actorness(token) == 0:
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("on", "against", "to", "with", "for", "in"):
-                    pobj = next((g for g in p.children if g.dep_ == "pobj"), None)
+                    pobj = _child(p, "pobj")
                     if pobj is not None and _actorness(pobj) >= 3:
                         return pobj
     return None
@@ -689,7 +693,7 @@ def _noun_target(noun: Token) -> Token | None:
     found = []
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in ("on", "against", "with", "in", "to"):
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None and (c.lower_ != "in" or pobj.ent_type_ in ("GPE",)):
                 found.append((c.lower_ == "in", c.i, pobj))
     return min(found, key=lambda t: t[:2])[2] if found else None
@@ -704,7 +708,7 @@ def _event_noun_complement(verb: Token) -> Token | None:
     """An event noun in a prepositional phrase of the verb: "killed in an air strike", "hurt by shelling"."""
     for c in verb.children:
         if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "during"):
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None and _lookup(pobj, "NOUN") is not None:
                 return pobj
     return None
@@ -722,7 +726,7 @@ def _reporter(pronoun: Token) -> Token | None:
         t = t.head
         if not climbed:
             return None
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj = _child(t, "nsubj", "nsubjpass")
         if subj is None or subj.lower_ in _GROUP_PRONOUNS | _PERSON_PRONOUNS | _FIRST_PERSON:
             continue
         if _actorness(subj) == 0 and not _people(subj):
@@ -764,7 +768,7 @@ def _clause_attacker(verb: Token) -> Token | None:
         if c.dep_ != "advcl" or c.pos_ not in ("VERB", "AUX") or not any(
                 m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "as", "after", "while") for m in c.children):
             continue
-        subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+        subj = _child(c, "nsubj")
         if subj is None or _actorness(subj) == 0:
             continue
         attack = _lookup(c, "VERB") or next((_lookup(g, "NOUN") for g in c.children if g.dep_ in ("dobj", "obj")
@@ -782,7 +786,7 @@ def _noun_source(noun: Token) -> Token | None:
             return c
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "by":
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            pobj = _child(c, "pobj")
             if pobj is not None:
                 return pobj
         if c.dep_ == "acl" and c.tag_ == "VBN":
@@ -1248,7 +1252,7 @@ def extract_events(doc: Doc) -> list[Event]:
                 target_tok = partner  # "Israel and Lebanon renewed talks on a pullback": each other, not a topic
             if target_tok is None and source_tok is not None:
                 # "Israel and the Palestinians reached ...", "Hungarian and Romanian officials agreed": together
-                target_tok = next((g for g in source_tok.children if g.dep_ == "conj"), None)
+                target_tok = _child(source_tok, "conj")
                 if target_tok is None:
                     target_tok = next((g for m in source_tok.children if m.dep_ in ("amod", "compound")
                                        for g in m.children if g.dep_ == "conj" and lexicons.demonym(g.text)), None)
