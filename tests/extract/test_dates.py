@@ -289,3 +289,22 @@ def test_word_lists_are_data_files():
     words = time_words()
     assert words["month"]["sept."] == "09" and words["weekday"]["tuesday"] == "2"
     assert {"number", "unit", "part_of_day", "vague", "set_word", "age"} <= set(words)
+
+
+# ---- parser quirks --------------------------------------------------------------------------------------------
+
+def test_tense_of_a_self_headed_conjunct_ends():
+    """A parser can label a sentence's root as a conjunct of itself; the tense walk up the heads must stop there
+    (spaCy makes a new Token object on each access, so the walk compares positions, not identity)."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from newsgraph.extract.dates import _verb_tense
+
+    doc = Doc(Vocab(), words=["Talks", "resuming", "Tuesday"], heads=[1, 1, 1], deps=["nsubj", "conj", "npadvmod"],
+              tags=["NNS", "VBG", "NNP"], pos=["NOUN", "VERB", "PROPN"])
+    assert doc[1].head.i == doc[1].i and doc[1].dep_ == "conj"
+    assert _verb_tense(doc[1]) is None
+    doc = Doc(Vocab(), words=["Talks", "resuming", "stalled"], heads=[2, 2, 2], deps=["nsubj", "advcl", "ROOT"],
+              tags=["NNS", "VBG", "VBD"], pos=["NOUN", "VERB", "VERB"])
+    assert _verb_tense(doc[1]) == "past"  # the walk still climbs to a real head: "resuming" under a past verb

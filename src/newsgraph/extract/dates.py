@@ -662,7 +662,7 @@ class _Normalizer:
         for _ in range(8):
             if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("amod",):
                 break
-            if node.head is node:
+            if node.head.i == node.i:
                 return None
             node = node.head
         else:
@@ -1420,7 +1420,7 @@ def _past_perfect(verb) -> bool:
     for node in (verb, verb.head):
         if any(c.lower_ == "had" and c.dep_ in ("aux", "auxpass") for c in node.children):
             return True
-        if node.lower_ == "had" and node.head is node:
+        if node.lower_ == "had" and node.head.i == node.i:
             return True
     return False
 
@@ -1444,7 +1444,7 @@ def _verb_tense(verb) -> str | None:
         return "past"
     if verb.tag_ in ("VB",) and "to" in words:
         head = verb.head
-        if head is not verb and head.pos_ in ("VERB", "AUX"):
+        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
             if head.lemma_ in ("plan", "expect", "schedule", "intend", "hope", "aim", "vow", "pledge", "promise",
                                "agree", "decide", "want", "seek", "prepare", "set"):
                 return "future"
@@ -1458,6 +1458,6 @@ def _verb_tense(verb) -> str | None:
         return "present"
     if verb.tag_ == "VBN" and not auxes:
         return "past"  # "the ruling, announced Wednesday"
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl", "relcl", "xcomp", "conj") and verb.head is not verb:
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl", "relcl", "xcomp", "conj") and verb.head.i != verb.i:
         return _verb_tense(verb.head)
     return None

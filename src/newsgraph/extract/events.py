@@ -302,7 +302,7 @@ def _conditional(token: Token) -> bool:
     for _ in range(8):
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
             return True
-        if t.head is t:
+        if t.head.i == t.i:
             return False
         t = t.head
     return False
@@ -314,7 +314,7 @@ def _frame_of(token: Token) -> tuple[str, Token] | None:
     t = token
     for _ in range(3):
         head = t.head
-        if head is t:
+        if head.i == t.i:
             return None
         if t.dep_ in ("xcomp", "ccomp", "dobj", "obj", "pobj", "advcl", "acomp") or (
                 t.dep_ == "conj" and head.pos_ in ("VERB", "AUX")):
@@ -445,12 +445,12 @@ def _subject(token: Token) -> tuple[Token | None, bool]:
             t = t.head.head  # "continues its efforts by donating supplies": the verb's subject
             shares_voice = False
             continue
-        if t.dep_ in ("xcomp", "conj", "advcl", "acomp") and t.head is not t:
+        if t.dep_ in ("xcomp", "conj", "advcl", "acomp") and t.head.i != t.i:
             if t.dep_ != "conj" or t.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass") for c in t.children):
                 shares_voice = False
             t = t.head
             continue
-        if t.dep_ in ("amod", "acl") and t.head is not t:  # "ready to contribute": the adjective's noun
+        if t.dep_ in ("amod", "acl") and t.head.i != t.i:  # "ready to contribute": the adjective's noun
             return t.head, False
         break
     return None, False
@@ -535,7 +535,7 @@ def _object(token: Token, cand: _Candidate, depth: int = 0) -> Token | None:
             inner = _object(c, cand, depth + 1) if c.pos_ in ("VERB", "AUX") else None
             if inner is not None:
                 options.append((1.0 + _actorness(inner), c.i, inner))
-    if not options and depth == 0 and cand.token is not token and cand.token.pos_ == "NOUN":
+    if not options and depth == 0 and cand.token.i != token.i and cand.token.pos_ == "NOUN":
         return _noun_target(cand.token)
     actors = [o for o in options if _actorness(o[2]) > 0 and o[2].i not in inside_only]
     if actors:
@@ -720,7 +720,7 @@ def _reporter(pronoun: Token) -> Token | None:
     person = pronoun.lower_ in _PERSON_PRONOUNS
     t = pronoun.head
     for _ in range(4):
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         climbed = t.dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis")
         t = t.head
@@ -747,7 +747,7 @@ _DEPLOYMENTS = frozenset({"mission", "force", "operation", "presence", "continge
 def _antecedent(token: Token | None) -> Token | None:
     """The noun a relative pronoun stands for: "protesters who defied the curfew", "the bombings that killed"."""
     if token is not None and token.lower_ in _RELATIVES and token.head.dep_ in ("relcl", "acl") \
-            and token.head.head is not token.head:
+            and token.head.head.i != token.head.i:
         return token.head.head
     return token
 
@@ -758,7 +758,7 @@ def _people(token: Token) -> bool:
     if len(token.text) > 1 and token.text.isupper() and token.text.isalpha():
         return True
     counted = _through_count(token)
-    return counted is not token and counted.tag_ in ("NNS", "NNPS")
+    return counted.i != token.i and counted.tag_ in ("NNS", "NNPS")
 
 
 def _clause_attacker(verb: Token) -> Token | None:
@@ -1226,7 +1226,7 @@ def extract_events(doc: Doc) -> list[Event]:
                 if source_tok is None:  # "were killed when ISIL launched an attack on ...": the attacker
                     source_tok = _clause_attacker(anchor)
             else:
-                inner = c.token if c.token is not anchor and c.token.pos_ in ("VERB", "AUX") else None
+                inner = c.token if c.token.i != anchor.i and c.token.pos_ in ("VERB", "AUX") else None
                 # "demanded that Pakistan reopen the crossing": the one asked is the clause's subject
                 asked = next((ch for ch in inner.children if ch.dep_ in ("nsubj", "nsubjpass")
                               and _actorness(ch) > 0), None) if inner is not None else None
