@@ -43,13 +43,30 @@ def test_single_quotes_as_quotation_marks():
     assert texts("Officials called the plan 'a dead end' on Monday.") == [["'a dead end'"]]
 
 
-@given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\'\n.,')), max_size=80))
+def test_typewriter_double_quotes_of_newswire_archives():
+    text = "''We will go on,'' she said. ''The talks resume Monday.''\n\nHe called it ``a start'' and left."
+    assert texts(text) == [["''We will go on,''"], ["''The talks resume Monday.''"], ["``a start''"]]
+
+
+def test_typewriter_double_quote_running_over_paragraphs():
+    text = "''First we rebuild the school.\n\n''Then the clinic,'' the mayor said."
+    assert texts(text) == [["''First we rebuild the school.", "''Then the clinic,''"]]
+
+
+def test_inner_single_quote_closing_with_a_typewriter_double_quote():
+    text = "''They told us 'no.''' Ortiz said."
+    assert texts(text) == [["''They told us 'no.'''"]]
+
+
+@given(st.lists(st.sampled_from(list('ab "“”‘’\'`\n.,') + ["''", "``"]), max_size=60).map("".join))
 def test_passages_are_ordered_non_overlapping_and_start_with_a_mark(text):
+    from newsgraph.extract.quotemarks import opening_mark
+
     previous_end = 0
     for passage in quoted_passages(text):
         for start, end in passage:
             assert previous_end <= start < end <= len(text)
-            assert text[start] in '"“«„‘\''
+            assert opening_mark(text, start) is not None or text[start] in '"“«„'
             previous_end = end
 
 

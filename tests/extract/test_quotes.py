@@ -257,3 +257,14 @@ def test_name_between_quote_and_cue_is_the_speaker_not_part_of_a_report(extract_
                             'cowboy hat and campaign pins, said matter-of-factly.'))
     assert q.kind == "direct" and q.content.text == "“We have had better conventions than this one,”"
     assert q.speaker_name == "Bill Eastman"
+
+
+def test_typewriter_double_quotes_interrupted_by_the_cue(extract_record):
+    """Newswire archives (LDC, the New York Times) write double quotes as two apostrophes."""
+    record = extract_record(
+        "The harbor master, Petra Lindqvist, met the crews on Tuesday. ''We cannot promise a date,'' Ms. Lindqvist "
+        "said. ''The dredging has to finish first.''")
+    q = only(record)
+    assert q.kind == "direct"
+    assert [p.text for p in q.parts] == ["''We cannot promise a date,''", "''The dredging has to finish first.''"]
+    assert q.cue.text == "said" and q.speaker_name == "Petra Lindqvist"

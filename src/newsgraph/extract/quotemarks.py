@@ -10,18 +10,37 @@ from __future__ import annotations
 
 import re
 
-#: Opening mark → its closing mark. The straight double quote closes itself.
-PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’", "'": "'"}
+#: Opening mark → its closing mark. The straight double quote closes itself. The two-character marks are the
+#: typewriter double quotes of newswire archives (LDC, the New York Times: ''…'') and of PTB-style text (``…'').
+PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’", "'": "'", "''": "''", "``": "''"}
 _DOUBLE_OPEN = {"“", "«", "„", '"'}
+_TWO_CHAR_OPEN = ("''", "``")
 _SINGLE_OPEN = {"‘", "'"}
+#: What may stand right before an opening mark, besides a space.
+_BEFORE_OPEN = "([{—–-\"“"
 _PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def opening_mark(text: str, i: int) -> str | None:
+    """The quotation mark that opens a quotation at ``i``, or None (an apostrophe, a closing mark, no mark)."""
+    two = text[i:i + 2]
+    if two in _TWO_CHAR_OPEN:
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 2] if i + 2 < len(text) else " "
+        if (before.isspace() or before in _BEFORE_OPEN) and not after.isspace() and after != "'":
+            return two
+        return None
+    ch = text[i] if i < len(text) else ""
+    if ch in _DOUBLE_OPEN or (ch in _SINGLE_OPEN and _is_open_single(text, i)):
+        return ch
+    return None
 
 
 def _is_open_single(text: str, i: int) -> bool:
     """A single quote that opens a quotation: at a word start, not an apostrophe ("'90s", "rock 'n' roll")."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-\"“") and after.isalnum() and not text[i + 1:i + 3].isdigit()
+    return (before.isspace() or before in _BEFORE_OPEN) and after.isalnum() and not text[i + 1:i + 3].isdigit()
 
 
 def _close_single(text: str, i: int, end: int, mark: str) -> int | None:
@@ -40,10 +59,16 @@ def _close_single(text: str, i: int, end: int, mark: str) -> int | None:
 
 
 def _find_close(text: str, i: int, end: int) -> int | None:
-    mark = text[i]
+    """Where the closing mark of the quotation opened at ``i`` starts, or None when it stays open."""
+    mark = opening_mark(text, i) or text[i]
     if mark in _SINGLE_OPEN:
         return _close_single(text, i, end, PAIRS[mark])
     closing = PAIRS[mark]
+    if len(mark) == 2:
+        j = text.find(closing, i + 2, end)
+        while j >= 0 and text[j + 2:j + 3] == "'":  # three marks in a row: an inner single quote closes first
+            j += 1
+        return j if j >= 0 else None
     j = text.find(closing, i + 1, end)
     if mark == "“":  # a stray straight close in curly text still closes, and so does a mistyped “ after
         k = text.find('"', i + 1, end)  # closing punctuation ('…here,“ said Jim Clyburn')
@@ -63,7 +88,7 @@ def _opening_at_start(text: str, start: int, end: int) -> int | None:
     i = start
     while i < end and text[i] in " \t":
         i += 1
-    return i if i < end and text[i] in _DOUBLE_OPEN else None
+    return i if i < end and (text[i] in _DOUBLE_OPEN or opening_mark(text, i) in _TWO_CHAR_OPEN) else None
 
 
 def quoted_passages(text: str) -> list[list[tuple[int, int]]]:
@@ -87,22 +112,23 @@ def quoted_passages(text: str) -> list[list[tuple[int, int]]]:
                 if close is None:
                     pending.append((opening, end))
                     continue
-                pending.append((opening, close + 1))
+                close += len(PAIRS[opening_mark(text, opening) or text[opening]])
+                pending.append((opening, close))
                 passages.append(pending)
                 pending = None
-                i = close + 1
+                i = close
         while i < end:
-            ch = text[i]
-            if ch in _DOUBLE_OPEN or (ch in _SINGLE_OPEN and _is_open_single(text, i)):
+            mark = opening_mark(text, i)
+            if mark is not None:
                 close = _find_close(text, i, end)
                 if close is None:
-                    if ch in _DOUBLE_OPEN:
+                    if mark not in _SINGLE_OPEN:
                         pending = [(i, end)]  # runs over into the next paragraph
                         tentative = _opening_at_start(text, start, end) != i
                     break
-                if close - i > (2 if ch in _SINGLE_OPEN else 1):
-                    passages.append([(i, close + 1)])
-                i = close + 1
+                if close - i > len(mark) + (1 if mark in _SINGLE_OPEN else 0):  # something inside the marks
+                    passages.append([(i, close + len(PAIRS[mark]))])
+                i = close + len(PAIRS[mark])
             else:
                 i += 1
     if pending is not None and not tentative:

@@ -37,7 +37,7 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                    "she": "f", "her": "f", "hers": "f", "herself": "f"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
-_QUOTE_CHARS = set("\"“”«»„‘’'")
+_QUOTE_CHARS = set("\"“”«»„‘’'`") | {"''", "``"}  # as token texts: spaCy keeps '' whole
 
 
 @Language.factory("newsgraph_quotes")
