@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 
 from .. import lexicons as lex
 from ..record import Quote, Span
+from . import quote_model
 from .quotemarks import quoted_passages
 
 if not Doc.has_extension("ng_quotes"):
@@ -204,7 +205,7 @@ def _cue_range(doc: Doc, verb: Token) -> tuple[int, int]:
         end += 1  # "calling for his rivals to drop out"
     elif end < len(doc) and doc[end].lower_ in content_prepositions().get(verb.lemma_.lower(), ()) \
             and doc[end].head == verb and any(
-            c.dep_ == "pobj" for c in doc[end].children):
+            c.dep_ in ("pobj", "pcomp") for c in doc[end].children):
         end += 1  # "called for", "called on"
     if verb.lemma_ == "quote":  # "was quoted (by a local website) as saying"
         for k in range(verb.i + 1, min(len(doc), verb.i + 12)):
@@ -435,7 +436,11 @@ def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
             # a quote broken off at a comma or a sentence end ("…,” she said. “…"), not a phrase inside a
             # sentence ("found him “very charming” and called it “unheard of”")
             closed = re.search(r"[,.?!…:;—–-]\W*$", _inner(text, prev.pieces[-1])) is not None
-            if closed and (gap is None or (cue_between and len(gap) <= 12) or f.cue is None):
+            # ''…,'' said Ana Ruiz, an economist who ran the budget office. ''…'': a long cue clause between
+            # two pieces with the same cue still joins them
+            same_cue = f.cue is not None and cue_between and not re.search(
+                r"[\"“”«»]|''|``", text[prev.pieces[-1][1]:f.pieces[0][0]])
+            if closed and (gap is None or (cue_between and len(gap) <= 12) or f.cue is None or same_cue):
                 prev.pieces.extend(f.pieces)  # the same speaker goes on in the same paragraph
                 continue
         out.append(f)
@@ -445,7 +450,22 @@ def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
 # ---- indirect and mixed quotes ------------------------------------------------------------------------------
 
 def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
-    """The reported content of a cue, as a token range."""
+    """The reported content of a cue, as a token range: what the rules find (:func:`_rule_content`), its end
+    re-ranked by the learned end model (:mod:`.quote_model`) when the content follows a verb cue."""
+    content = _rule_content(doc, cue, text)
+    if content is None or not _end_model_applies(doc, cue, content):
+        return content
+    end = quote_model.default_model().choose(doc, cue.head, content[0], content[1])
+    return (content[0], end) if end != content[1] else content
+
+
+def _end_model_applies(doc: Doc, cue: _Cue, content: tuple[int, int]) -> bool:
+    """The end model re-ranks the end of a report that follows its verb cue in the same sentence."""
+    return cue.kind == "verb" and content[0] >= cue.end and doc[content[0]].sent.start == doc[cue.end - 1].sent.start
+
+
+def _rule_content(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
+    """The reported content of a cue as the rules find it from the parse, as a token range."""
     verb = cue.head
     sent = verb.sent
     if cue.kind == "phrase":  # "According to X, Y." / "Y, according to X."
@@ -487,9 +507,9 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
         obj = predicates[0]  # "called both leaders “reckless”": the parser takes the object for a predicate too
     prep = next((c for c in verb.children if c.dep_ == "prep"
                  and c.lower_ in content_prepositions().get(verb.lemma_.lower(), ())
-                 and cue.end - 1 <= c.i <= cue.end and any(g.dep_ == "pobj" for g in c.children)), None)
+                 and cue.end - 1 <= c.i <= cue.end and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
     if obj is None and prep is not None:
-        obj = next(c for c in prep.children if c.dep_ == "pobj")  # "called on Israel to withdraw"
+        obj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))  # "called on Israel to withdraw"
     if xcomp is not None:
         # "urged Turkey to withdraw", "vowed to protect the border", "threatened not to attend"
         start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
@@ -509,7 +529,7 @@ def _content_of(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
         return _trim_content(doc, obj.left_edge.i, end, need_verb=False)
     if prep is not None:
         # "called for a ceasefire", "called on Israel to withdraw", "asked about the budget"
-        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]  # "called for reducing the tax"
         if objects:
             end = max([_clause(doc, objects[0])[1]] + [c.right_edge.i + 1 for c in verb.children
                                                        if c.dep_ in ("xcomp", "advcl") and c.i > prep.i])
