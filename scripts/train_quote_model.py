@@ -34,6 +34,7 @@ from newsgraph.extract import quotes as qx  # noqa: E402
 from newsgraph.nlp.model import COMPONENTS, load_pipeline  # noqa: E402
 
 OUT_DIR = ROOT / "src" / "newsgraph" / "models"
+L2 = 1e-3
 HOLDOUT_BUCKET = 0  # articles whose name hashes to 0 mod 5 are held out for the figures
 
 
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: newsgraph's default)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N training articles")
     parser.add_argument("--no-write", action="store_true", help="print the figures, do not write the model")
+    parser.add_argument("--l2", type=float, default=L2, help=f"L2 penalty (default {L2})")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the parsed articles in this spaCy DocBin file and reuse it on the next run")
     args = parser.parse_args(argv)
     if not args.data:
         parser.error("give --data or set NEWSGRAPH_DATA")
@@ -119,17 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     nlp = load_pipeline(args.model, disable=COMPONENTS)
     stats = {"reports": 0, "gold end not a candidate": 0}
     train_rows, held_rows, all_rows = [], [], []
-    for gdoc, doc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=16)):
+    for gdoc, doc in zip(docs, _parsed(nlp, docs, args.cache)):
         rows = examples(doc, gdoc.attributions, stats)
         (held_rows if zlib.crc32(gdoc.name.encode()) % 5 == HOLDOUT_BUCKET else train_rows).extend(rows)
         all_rows.extend(rows)
     print(f"PolNeAR train: {len(docs)} articles parsed in {time.time() - t0:.0f} s; {stats['reports']} reports "
           f"matched to a gold content, {stats['gold end not a candidate']} of them with a gold end that is no "
           f"candidate; {len(all_rows)} examples ({len(held_rows)} held out)")
-    held_model = qm.train(training_groups(train_rows))
+    held_model = qm.train(training_groups(train_rows), l2=args.l2)
     held = accuracy(held_model, held_rows)
     print(f"held-out ({len(held_rows)} reports): " + ", ".join(f"{k} {100 * v:.1f}" for k, v in held.items()))
-    model = qm.train(training_groups(all_rows))
+    model = qm.train(training_groups(all_rows), l2=args.l2)
     model.meta.update({
         "data": "PolNeAR v1.0 train (polnear/train), research use; see newsgraph/models/README.md",
         "articles": len(docs),
@@ -143,6 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         model.save(path)
         print(f"wrote {path} ({path.stat().st_size:,} bytes, {len(model.vocab)} features)")
     return 0
+
+
+def _parsed(nlp, docs: list[polnear.Doc], cache: Path | None):
+    """The parsed articles, from ``cache`` when it holds exactly these texts."""
+    from spacy.tokens import DocBin
+
+    if cache is not None and cache.exists():
+        parsed = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        if [d.text for d in parsed] == [d.text for d in docs]:
+            return parsed
+    parsed = list(nlp.pipe((d.text for d in docs), batch_size=16))
+    if cache is not None:
+        DocBin(attrs=["ORTH", "TAG", "POS", "DEP", "HEAD", "LEMMA", "ENT_IOB", "ENT_TYPE", "SENT_START"],
+               docs=parsed).to_disk(cache)
+    return parsed
 
 
 def _digest(paths: list[Path]) -> str:

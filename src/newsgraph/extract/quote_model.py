@@ -100,7 +100,8 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
     found = {end, last}
     for k in range(start + 2, last):
         t = doc[k]
-        if t.is_punct and t.text not in _CLOSING or t.dep_ in _BREAK_DEPS and t.left_edge.i == k \
+        if t.is_punct and t.text not in _CLOSING and not _inside_word(doc, k) \
+                or t.dep_ in _BREAK_DEPS and t.left_edge.i == k \
                 or t.lower_ in _BREAK_WORDS or t.tag_ in ("WDT", "WP", "WP$", "WRB"):
             found.add(_trim_end(doc, start, k))
     ordered = sorted(e for e in found if start < e <= last)
@@ -108,6 +109,11 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
         keep = set(sorted(ordered, key=lambda e: abs(e - end))[:MAX_CANDIDATES]) | {end}
         ordered = [e for e in ordered if e in keep]
     return ordered
+
+
+def _inside_word(doc: Doc, k: int) -> bool:
+    """A hyphen or slash inside a word ("well-connected", "and/or"), no break."""
+    return k > 0 and not doc[k - 1].whitespace_ and not doc[k].whitespace_ and doc[k].text in ("-", "/", "–")
 
 
 def _constituent(doc: Doc, k: int) -> Token:

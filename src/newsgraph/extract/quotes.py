@@ -440,7 +440,11 @@ def _join_continued(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
             # two pieces with the same cue still joins them
             same_cue = f.cue is not None and cue_between and not re.search(
                 r"[\"“”«»]|''|``", text[prev.pieces[-1][1]:f.pieces[0][0]])
-            if closed and (gap is None or (cue_between and len(gap) <= 12) or f.cue is None or same_cue):
+            # "…," but he said that the evidence "…": a clause of its own between them starts another report
+            words = [t for t in gap if not t.is_punct] if gap is not None else []
+            other_cue = bool(words) and words[0].dep_ == "cc"
+            if closed and not other_cue and (gap is None or (cue_between and len(gap) <= 12) or f.cue is None
+                                             or same_cue):
                 prev.pieces.extend(f.pieces)  # the same speaker goes on in the same paragraph
                 continue
         out.append(f)
