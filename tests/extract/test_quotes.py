@@ -268,3 +268,11 @@ def test_typewriter_double_quotes_interrupted_by_the_cue(extract_record):
     assert q.kind == "direct"
     assert [p.text for p in q.parts] == ["''We cannot promise a date,''", "''The dredging has to finish first.''"]
     assert q.cue.text == "said" and q.speaker_name == "Petra Lindqvist"
+
+
+def test_a_scare_quote_no_report_takes_in_is_not_a_quotation(extract_record):
+    record = extract_record("Regulators fined the Corvin Bank over its drive to “cross-sell” accounts to savers in Leeds.")
+    assert [(q.kind, q.content.text) for q in record.quotes] == []
+    # a few quoted words that end a sentence inside the marks are still a quote
+    q = only(extract_record("Asked about the strike, the union leader Tomas Varga said “we are done.”"))
+    assert q.kind == "direct" and q.content.text == "“we are done.”" and q.speaker_name == "Tomas Varga"

@@ -410,6 +410,20 @@ def _is_title_or_code(text: str, pieces: list[tuple[int, int]]) -> bool:
     return False
 
 
+def _scare_quote(text: str, f: _Found) -> bool:
+    """A few quoted words inside a sentence that no report took in ("called it a “brazen breach” of the
+    accord", "the bank's drive to “cross-sell”"): a term or a scare quote, not a quotation — up to six words,
+    ending without punctuation inside the marks, neither opening a paragraph nor set off by a colon or comma."""
+    if len(f.pieces) != 1:
+        return False
+    a, b = f.pieces[0]
+    inner = text[a:b].strip("\"“”«»„‘’'` ")
+    if len(re.findall(r"\w+", inner)) > 6 or re.search(r"[.,!?;:…—–-]$", inner):
+        return False
+    before = text[:a].rstrip(" \t")
+    return bool(before) and before[-1] not in ",:\n([—–"
+
+
 def _inner(text: str, piece: tuple[int, int]) -> str:
     return text[piece[0]:piece[1]].rstrip("\"“”«»„‘’' ")
 
@@ -948,6 +962,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     cues = _cues(doc)
     direct = _direct_quotes(doc, text, cues, index)
     reported = _reported_quotes(doc, cues, direct, index, text)
+    direct = [f for f in direct if not _scare_quote(text, f)]
     found = _outermost(doc, sorted(direct + reported, key=lambda f: f.pieces[0][0]))
     _resolve(doc, found, index)
     quotes = []
