@@ -276,3 +276,15 @@ def test_a_scare_quote_no_report_takes_in_is_not_a_quotation(extract_record):
     # a few quoted words that end a sentence inside the marks are still a quote
     q = only(extract_record("Asked about the strike, the union leader Tomas Varga said “we are done.”"))
     assert q.kind == "direct" and q.content.text == "“we are done.”" and q.speaker_name == "Tomas Varga"
+
+
+def test_a_speech_verb_with_a_particle_that_makes_it_another_verb_is_no_cue(extract_record):
+    assert extract_record("The Halden Group called off the merger with Ostrander Mills on Monday.").quotes == []
+
+
+def test_the_addressee_and_the_time_of_telling_are_not_part_of_the_quote(extract_record):
+    q = only(extract_record("Mayor Ana Ortiz praised the volunteers, telling the crowd, “I’m a neighbor like you, folks.”"))
+    assert q.kind == "direct" and q.content.text == "“I’m a neighbor like you, folks.”" and q.speaker_name == "Ana Ortiz"
+    q = only(extract_record(
+        "Senator Piet Dekker was telling supporters after his win in Utrecht that “when you win, it’s beautiful.”"))
+    assert q.content.text == "“when you win, it’s beautiful.”" and q.speaker_name == "Piet Dekker"

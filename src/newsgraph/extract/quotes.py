@@ -50,7 +50,7 @@ class QuoteExtractor:
     """Writes ``doc._.ng_quotes`` (list of :class:`~newsgraph.record.Quote`), after ``newsgraph_entities``."""
 
     def __init__(self):
-        speech_verbs(), quote_phrases(), content_prepositions()
+        speech_verbs(), quote_phrases(), content_prepositions(), other_verb_particles()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_quotes = extract_quotes(doc)
@@ -68,6 +68,12 @@ def speech_verbs() -> dict[str, str]:
 def content_prepositions() -> dict[str, frozenset[str]]:
     """Speech verb lemma → the prepositions that open what it reports ("call" → for, on)."""
     return {row["verb"]: frozenset((row.get("prepositions") or "").split()) for row in lex.data_rows("speech_verbs.tsv")}
+
+
+@lru_cache(maxsize=1)
+def other_verb_particles() -> dict[str, frozenset[str]]:
+    """Speech verb lemma → the particles that make it another verb ("call off", "add up")."""
+    return {row["verb"]: frozenset((row.get("not_with") or "").split()) for row in lex.data_rows("speech_verbs.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +190,8 @@ def _cues(doc: Doc) -> list[_Cue]:
             continue  # "had been informed", "was told": the subject is the addressee, not the speaker
         if any(c.dep_ == "neg" for c in token.children):
             continue  # "would not comment", "did not say"
+        if any(c.dep_ == "prt" and c.lower_ in other_verb_particles().get(lemma, ()) for c in token.children):
+            continue  # "called off the talks", "the figures add up"
         if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children):
             continue  # "Asked whether ...": a participle, not a report
         if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by" and token.tag_ == "VBG":
@@ -737,13 +745,19 @@ def _embedded_fragment(doc: Doc, f: _Found, direct: list[_Found], index: _Entiti
     start = cue.end
     if speech_verbs().get(cue.head.lemma_.lower()) == "yes":  # "told reporters ...": not the addressee
         for child in cue.head.rights:
-            if child.dep_ in ("dobj", "dative", "obj") and child.i == start:
+            if child.dep_ in ("dobj", "dative", "obj") and child.left_edge.i == start:  # "told the crowd"
                 start = child.right_edge.i + 1
     while start < len(doc) and (doc[start].is_punct and doc[start].text not in _QUOTE_CHARS
                                 or doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark"
                                 or doc[start].dep_ == "prep" and doc[start].head.i == cue.head.i
                                 and start == cue.end):  # "warned of a “ferocious” battle"
         start += 1
+    if start < len(doc) and start > cue.end and doc[start].dep_ == "prep" and doc[start].head.i == cue.head.i \
+            and doc[start].right_edge.idx < q_start:
+        start = doc[start].right_edge.i + 1  # "told supporters after the vote that “…”": when, not what
+        while start < len(doc) and (doc[start].is_punct and doc[start].text not in _QUOTE_CHARS
+                                    or doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark"):
+            start += 1
     if start >= len(doc) or doc[start].idx >= q_start:
         return None
     gap = text[doc[start].idx:q_start]
