@@ -288,3 +288,8 @@ def test_the_addressee_and_the_time_of_telling_are_not_part_of_the_quote(extract
     q = only(extract_record(
         "Senator Piet Dekker was telling supporters after his win in Utrecht that “when you win, it’s beautiful.”"))
     assert q.content.text == "“when you win, it’s beautiful.”" and q.speaker_name == "Piet Dekker"
+
+
+def test_a_refused_statement_is_no_quote(extract_record):
+    assert extract_record("The Velden ministry declined to comment on the data program.").quotes == []
+    assert extract_record("Mayor Ines Varga refused to say whether the Brno mine would close.").quotes == []

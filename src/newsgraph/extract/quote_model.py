@@ -93,6 +93,9 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
     """Token positions (exclusive ends) where a report starting at ``start`` could end, the rules' ``end``
     among them; in text order.  With the ``cue``, no candidate takes in the date or time of the speech act."""
     last = max(_sentence_end(doc, start), end)
+    # every candidate keeps the head of the rules' content ("the decision, which ..., would cost lives": not
+    # "the decision")
+    root = min((t.i for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i), default=start)
     if cue is not None:
         stop = next((k for k in range(end, last) if _time_of_cue(doc, k, cue, start, end)), None)
         if stop is not None:
@@ -104,7 +107,7 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
                 or t.dep_ in _BREAK_DEPS and t.left_edge.i == k \
                 or t.lower_ in _BREAK_WORDS or t.tag_ in ("WDT", "WP", "WP$", "WRB"):
             found.add(_trim_end(doc, start, k))
-    ordered = sorted(e for e in found if start < e <= last)
+    ordered = sorted(e for e in found if max(start, root) < e <= last)
     if len(ordered) > MAX_CANDIDATES:
         keep = set(sorted(ordered, key=lambda e: abs(e - end))[:MAX_CANDIDATES]) | {end}
         ordered = [e for e in ordered if e in keep]

@@ -50,7 +50,7 @@ class QuoteExtractor:
     """Writes ``doc._.ng_quotes`` (list of :class:`~newsgraph.record.Quote`), after ``newsgraph_entities``."""
 
     def __init__(self):
-        speech_verbs(), quote_phrases(), content_prepositions(), other_verb_particles()
+        speech_verbs(), quote_phrases(), content_prepositions(), other_verb_particles(), refusal_verbs()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_quotes = extract_quotes(doc)
@@ -74,6 +74,12 @@ def content_prepositions() -> dict[str, frozenset[str]]:
 def other_verb_particles() -> dict[str, frozenset[str]]:
     """Speech verb lemma → the particles that make it another verb ("call off", "add up")."""
     return {row["verb"]: frozenset((row.get("not_with") or "").split()) for row in lex.data_rows("speech_verbs.tsv")}
+
+
+@lru_cache(maxsize=1)
+def refusal_verbs() -> frozenset[str]:
+    """Verbs under which a speech verb reports nothing ("declined to comment")."""
+    return lex.data_words("refusal_verbs.txt")
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +198,8 @@ def _cues(doc: Doc) -> list[_Cue]:
             continue  # "would not comment", "did not say"
         if any(c.dep_ == "prt" and c.lower_ in other_verb_particles().get(lemma, ()) for c in token.children):
             continue  # "called off the talks", "the figures add up"
+        if token.dep_ == "xcomp" and token.head.lemma_.lower() in refusal_verbs():
+            continue  # "declined to comment on the program": no words were reported
         if token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children):
             continue  # "Asked whether ...": a participle, not a report
         if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "by" and token.tag_ == "VBG":
