@@ -10,7 +10,11 @@ Steps, each a small function over the Doc the entity component has annotated:
    in parts.
 3. :func:`_reported_quotes` turns the remaining cues into indirect quotes — the cue's complement clause ("said
    that …"), the clause a parenthetical cue interrupts ("…, X said."), the rest of an "according to X" sentence
-   — and marks those that carry a quoted fragment as mixed.
+   — and marks those that carry a quoted fragment as mixed. The rules (:func:`_rule_content`) find where a
+   report starts and propose its end; where the report follows a verb cue in the same sentence, the learned end
+   model (:mod:`.quote_model`, weights in ``newsgraph/models/quote_ends.npz``) picks the end among the breaks
+   of the sentence. A speech verb under "declined to"/"refused to" (``data/refusal_verbs.txt``) is no cue, and
+   a short scare quote no report takes in is no quotation.
 4. :func:`_resolve` ties each speaker to the article's entity: names directly, pronouns to the compatible person
    (gender from the article's own titles and pronouns), nominals ("the general", "the ministry") to the entity
    holding that role, and quotes without a cue to the speaker of the quote before them.
