@@ -79,3 +79,11 @@ def test_handles_and_identifiers_are_not_quotes():
     text = 'She called it "unhinged" on Monday.'
     [passage] = quoted_passages(text)
     assert not _is_title_or_code(text, passage)
+
+
+def test_a_straight_open_may_close_with_a_curly_mark():
+    text = '“The levy is unfair,” said Ona Brandt. "Farmers will pay twice over.”\n\nShe left.'
+    assert texts(text) == [["“The levy is unfair,”"], ['"Farmers will pay twice over.”']]
+    # a curly pair inside straight marks is a quote within the quote, not the close
+    text = '"He called the audit “a sham” and walked out," Brandt said.'
+    assert texts(text) == [['"He called the audit “a sham” and walked out,"']]

@@ -293,3 +293,17 @@ def test_the_addressee_and_the_time_of_telling_are_not_part_of_the_quote(extract
 def test_a_refused_statement_is_no_quote(extract_record):
     assert extract_record("The Velden ministry declined to comment on the data program.").quotes == []
     assert extract_record("Mayor Ines Varga refused to say whether the Brno mine would close.").quotes == []
+
+
+def test_report_before_a_closing_cue_the_parser_left_without_a_clause(extract_record):
+    # the parse takes "rejection" for the subject of "said" and "signals" for a noun: the words before the
+    # comma are still what the closing cue reports
+    q = only(extract_record('The rejection of the tariff signals "the beginning of the end" for the pact, said '
+                            'Pieter Valk, founder of the Dutch Growers League.'))
+    assert q.kind == "mixed" and q.cue.text == "said" and q.speaker_name == "Pieter Valk"
+    assert q.content.text == 'The rejection of the tariff signals "the beginning of the end" for the pact'
+
+
+def test_a_closing_cue_with_nothing_reported_before_it_gives_no_quote(extract_record):
+    record = extract_record("Irena Kos, a nurse from Split, said before the vote. In a speech last July, he said:")
+    assert record.quotes == []

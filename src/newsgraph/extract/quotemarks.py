@@ -70,6 +70,10 @@ def _find_close(text: str, i: int, end: int) -> int | None:
             j += 1
         return j if j >= 0 else None
     j = text.find(closing, i + 1, end)
+    if mark == '"':  # a curly close after a straight open ('"Just when you thought it was over, it did.”'),
+        k = text.find("”", i + 1, end)  # unless it closes a curly quote opened inside
+        if k >= 0 and (j < 0 or k < j) and not text[k - 1].isspace() and "“" not in text[i + 1:k]:
+            j = k
     if mark == "“":  # a stray straight close in curly text still closes, and so does a mistyped “ after
         k = text.find('"', i + 1, end)  # closing punctuation ('…here,“ said Jim Clyburn')
         if j < 0 or 0 <= k < j:

@@ -590,7 +590,51 @@ def _rule_content(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
         tokens = [t.i for t in verb.head.subtree if t.i not in own and t.i > verb.right_edge.i]
         if tokens:
             return _trim_content(doc, min(tokens), max(tokens) + 1)
-    return None
+    return _before_closing_cue(doc, verb)
+
+
+#: What may follow a cue that closes its sentence: its subject ("..., said Oduya, the union's leader"), when and
+#: where it spoke ("in a statement on Tuesday"), adverbs.
+_CLOSING_CUE_DEPS = frozenset({"nsubj", "nsubjpass", "prep", "npadvmod", "advmod", "agent", "neg"})
+
+
+def _before_closing_cue(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The words before a cue that closes its sentence after a comma ("The levy marks a turning point, said
+    Oduya, the union's leader." / "..., she said."), where the parser gave the cue no clause: it took the
+    report's first noun for the cue's subject, or hung the cue on the report as an adverbial clause."""
+    sent = verb.sent
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "dative", "attr", "oprd", "acomp", "prt")
+            for c in verb.children):
+        return None  # "..., adding to her lead", "..., pointed out": not a closing cue
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subject = {t.i for c in subjects for t in c.subtree}
+    k = verb.i - 1
+    while k > sent.start and not (doc[k].text == "," and (k not in subject or doc[k].head.i not in subject)):
+        t = doc[k]  # the cue's own words before it: its subject ("Hollis Grange, a union steward,"), "also"
+        if not (k in subject or t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg", "advmod")):
+            return None
+        k -= 1
+    if k <= sent.start or doc[k].text != "," or not any(c.i > k for c in subjects):
+        return None  # the cue has its own subject after the comma
+    for t in doc[verb.i + 1:sent.end]:
+        if t.is_punct or t.is_space:
+            continue
+        a = t
+        while a.head.i != verb.i and a.head.i != a.i and a.head.i > verb.i:
+            a = a.head
+        if a.head.i != verb.i or a.dep_ not in _CLOSING_CUE_DEPS:
+            return None  # the cue goes on with words of its own: not a closing cue
+    start = sent.start
+    for j in range(k - 1, sent.start, -1):
+        if doc[j].text in (";", ":"):
+            start = j + 1
+            break
+    quoted = any(t.text in _QUOTE_CHARS for t in doc[start:k])
+    content = _trim_content(doc, start, k, need_verb=not quoted)  # a clause, or words with a quotation
+    if content is None or content[1] - content[0] < 4:
+        return None
+    return content
 
 
 def _that_clause_in_phrase(verb: Token) -> Token | None:
