@@ -68,6 +68,25 @@ def test_candidates_keep_the_head_of_the_content(bare_nlp):
     assert all(e > head for e in cands)
 
 
+def test_no_candidate_runs_into_a_second_report_of_the_speaker(bare_nlp):
+    doc = bare_nlp("She urges her husband to leave the car and repeatedly says that the police are coming.")
+    cue = next(t for t in doc if t.lemma_ == "urge")
+    start = cue.i + 1
+    end = next(t.i for t in doc if t.text == "car") + 1
+    cands = qm.end_candidates(doc, start, end, cue)
+    says = next(t.i for t in doc if t.lemma_ == "say")
+    assert end in cands and all(e <= says - 2 for e in cands)  # nothing past "car", before "and repeatedly"
+
+
+def test_a_clause_about_the_report_is_no_second_report(bare_nlp):
+    doc = bare_nlp("He said the plan was sound when he spoke on Monday, and when asked about costs, he smiled.")
+    cue = doc[1]
+    start = 2
+    end = next(t.i for t in doc if t.text == "sound") + 1
+    cands = qm.end_candidates(doc, start, end, cue)
+    assert max(cands) > next(t.i for t in doc if t.text == "asked")  # "when asked" does not stop the candidates
+
+
 @given(st.lists(st.sampled_from("the council said that roads , which flooded , would close after dark but "
                                 "officials and residents disagreed on Monday".split()), min_size=3, max_size=25))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -62,6 +62,62 @@ def test_according_to(extract_record, text, content, source):
     assert q.speaker.text == source
 
 
+@pytest.mark.parametrize("text, content", [
+    # the phrase opens the sentence after a conjunction: what follows it
+    ("But, according to the survey, most farmers in Oyo now sell their maize within a week of harvest.",
+     "most farmers in Oyo now sell their maize within a week of harvest"),
+    # what follows the phrase is no clause of its own: what precedes it
+    ("Exports of cocoa rose 14 percent in March, according to the statistics bureau, twice the forecast.",
+     "Exports of cocoa rose 14 percent in March"),
+    # the source's appositive and relative clause belong to the phrase
+    ("The levy would cost small shops about $900 a year, according to Marta Quell, an economist at the "
+     "Lagos Business School, whose figures the union has cited.",
+     "The levy would cost small shops about $900 a year"),
+])
+def test_according_to_reports_the_side_of_the_sentence_that_holds_the_clause(extract_record, text, content):
+    q = only(extract_record(text))
+    assert q.cue.text.lower() == "according to"
+    assert q.content.text == content
+    assert len(q.parts) <= 1  # one piece, not split around the phrase
+
+
+def test_according_to_inside_a_sentence_reports_both_sides_in_parts(extract_record):
+    q = only(extract_record("The next day, according to Ikenna Moyo, the firm made further demands on the port."))
+    assert [p.text for p in q.parts] == ["The next day", "the firm made further demands on the port"]
+    assert q.speaker.text == "Ikenna Moyo"
+
+
+@pytest.mark.parametrize("text, content, cue, speaker", [
+    ("Officials in Accra dismissed the ministry's warning that the dam could fail within weeks.",
+     "the dam could fail within weeks", "warning", "the ministry"),
+    ("Senator Ana Ruiz repeated her claim that the count in Salta had been rigged.",
+     "the count in Salta had been rigged", "claim", "her"),
+    ("The allegation by prosecutors that Dario Pel paid the inspectors was rejected by the court.",
+     "Dario Pel paid the inspectors", "allegation", "prosecutors"),
+    ("Governor Lwazi Dube's pledge to rebuild the bridge by June won loud applause in Durban.",
+     "to rebuild the bridge by June", "pledge", "Lwazi Dube"),
+])
+def test_nominal_cue_reports_its_clause(extract_record, text, content, cue, speaker):
+    q = only(extract_record(text))
+    assert q.kind == "indirect"
+    assert q.content.text == content and q.cue.text == cue and q.speaker.text == speaker
+
+
+def test_nominal_cue_resolves_a_possessive_pronoun(extract_record):
+    record = extract_record("Senator Ana Ruiz spoke in Salta on Monday. She repeated her claim that the count "
+                            "had been rigged.")
+    q = next(q for q in record.quotes if q.cue.text == "claim")
+    assert q.speaker.text == "her" and q.speaker_name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text", [
+    "The claim that he made on Monday was false.",  # a relative clause reports nothing
+    "Analysts questioned the fact that the company had lost money.",  # no speech act
+])
+def test_nouns_that_report_nothing_are_no_cue(extract_record, text):
+    assert not [q for q in extract_record(text).quotes if q.cue is not None and q.cue.text in ("claim", "fact")]
+
+
 def test_mixed_quote(extract_record):
     q = only(extract_record('Defense Minister Selin Aras said that a "decisive response" awaited the militants.'))
     assert q.kind == "mixed"
@@ -307,3 +363,16 @@ def test_report_before_a_closing_cue_the_parser_left_without_a_clause(extract_re
 def test_a_closing_cue_with_nothing_reported_before_it_gives_no_quote(extract_record):
     record = extract_record("Irena Kos, a nurse from Split, said before the vote. In a speech last July, he said:")
     assert record.quotes == []
+
+
+def test_that_clause_the_parser_hung_on_the_addressee(extract_record):
+    q = only(extract_record("In Suva last week, Governor Ratu Vakadewa told a meeting of island leaders that few "
+                            "people understood the stakes of rising seas better than fishermen."))
+    assert q.content.text.startswith("few people understood the stakes") and q.cue.text == "told"
+    assert q.speaker_name == "Ratu Vakadewa"
+
+
+def test_report_may_end_with_a_speech_verb_that_is_no_cue(extract_record):
+    q = only(extract_record("Both Carla Mendez and Tomas Oyelaran say the network's editors never told them "
+                            "what to say."))
+    assert q.cue.text == "say" and q.content.text == "the network's editors never told them what to say"

@@ -100,6 +100,9 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
         stop = next((k for k in range(end, last) if _time_of_cue(doc, k, cue, start, end)), None)
         if stop is not None:
             last = max(_trim_end(doc, start, stop), end)
+        joined = _next_report(doc, cue, end, last)
+        if joined is not None:
+            last = max(_trim_end(doc, start, joined), end)
     found = {end, last}
     for k in range(start + 2, last):
         t = doc[k]
@@ -112,6 +115,28 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
         keep = set(sorted(ordered, key=lambda e: abs(e - end))[:MAX_CANDIDATES]) | {end}
         ordered = [e for e in ordered if e in keep]
     return ordered
+
+
+def _next_report(doc: Doc, cue: Token, end: int, last: int) -> int | None:
+    """Where another speech verb's clause starts after the rules' end ("urges her husband to come out and
+    repeatedly says ...", "..., meddling the congressman said is ..."): no candidate runs into a second report."""
+    verbs = _speech_verbs()
+    for k in range(end, last):
+        t = doc[k]
+        if t.i != cue.i and t.pos_ == "VERB" and t.lemma_.lower() in verbs and t.tag_ != "VBN" and not any(
+                c.dep_ == "mark" or c.dep_ == "advmod" and c.tag_ == "WRB" for c in t.children):
+            # not "when he said ...", "when asked to": a clause about the report, which it may hold
+            cut = max(end, min(t.left_edge.i, k))
+            while cut > end and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct and doc[cut - 1].text not in _CLOSING):
+                cut -= 1
+            return cut
+    return None
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    from newsgraph import lexicons
+    return frozenset(row["verb"] for row in lexicons.data_rows("speech_verbs.tsv"))
 
 
 def _inside_word(doc: Doc, k: int) -> bool:

@@ -3,15 +3,17 @@
 Steps, each a small function over the Doc the entity component has annotated:
 
 1. :func:`_cues` finds the cue words: speech verbs from ``data/speech_verbs.tsv`` ("said", "told", "warned"),
-   and the phrases of ``data/quote_phrases.tsv`` ("according to").
+   the phrases of ``data/quote_phrases.tsv`` ("according to"), and the speech-act nouns of
+   ``data/nominal_cues.tsv`` that carry a clause of their own ("the ministry's warning that ...").
 2. :func:`_direct_quotes` takes every passage in quotation marks (:mod:`.quotemarks`) and attaches the cue of its
    sentence: the verb the quote depends on, else the nearest cue beside it ("…," she said / He said: "…"), or a
    colon after a name ("Karaca: “…”"). A quote that goes on after its cue ("…," she said. "…") becomes one quote
    in parts.
 3. :func:`_reported_quotes` turns the remaining cues into indirect quotes — the cue's complement clause ("said
-   that …"), the clause a parenthetical cue interrupts ("…, X said."), the rest of an "according to X" sentence
-   — and marks those that carry a quoted fragment as mixed. The rules (:func:`_rule_content`) find where a
-   report starts and propose its end; where the report follows a verb cue in the same sentence, the learned end
+   that …"), the clause a parenthetical cue interrupts ("…, X said."), the side of an "according to X" sentence
+   that holds the report (both sides, in parts, when the phrase interrupts it), the clause of a nominal cue — and
+   marks those that carry a quoted fragment as mixed. The rules (:func:`_rule_content`) find where a report
+   starts and propose its end; where the report follows a verb cue in the same sentence, the learned end
    model (:mod:`.quote_model`, weights in ``newsgraph/models/quote_ends.npz``) picks the end among the breaks
    of the sentence. A speech verb under "declined to"/"refused to" (``data/refusal_verbs.txt``) is no cue, and
    a short scare quote no report takes in is no quotation.
@@ -87,6 +89,13 @@ def refusal_verbs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def nominal_cues() -> dict[str, frozenset[str]]:
+    """Speech-act noun lemma → the complements that report words ("that", "to"): "the ministry's warning that
+    ...", "his pledge to ..."."""
+    return {row["noun"]: frozenset(row["clause"].split()) for row in lex.data_rows("nominal_cues.tsv")}
+
+
+@lru_cache(maxsize=1)
 def quote_phrases() -> dict[tuple[str, ...], str]:
     return {tuple(row["phrase"].lower().split()): row["kind"] for row in lex.data_rows("quote_phrases.tsv")}
 
@@ -96,7 +105,7 @@ class _Cue:
     head: Token  # the verb (or the first word of a phrase, or the colon)
     start: int  # token range of the cue span
     end: int
-    kind: str = "verb"  # verb | phrase | colon
+    kind: str = "verb"  # verb | phrase | colon | noun
 
 
 @dataclass(slots=True)
@@ -188,6 +197,9 @@ def _cues(doc: Doc) -> list[_Cue]:
         for phrase in phrases:
             if low == phrase[0] and doc[token.i:token.i + len(phrase)].text.lower().split() == list(phrase):
                 cues.append(_Cue(token, token.i, token.i + len(phrase), "phrase"))
+        if token.pos_ == "NOUN" and _nominal_clause(token) is not None:
+            cues.append(_Cue(token, token.i, token.i + 1, "noun"))
+            continue
         if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
             continue
         lemma = token.lemma_.lower()
@@ -210,6 +222,36 @@ def _cues(doc: Doc) -> list[_Cue]:
             continue  # "Reporting by ...; Editing by ...": a credit line
         cues.append(_Cue(token, *_cue_range(doc, token)))
     return cues
+
+
+#: Verbs whose object is a speech act of their subject: "repeated his claim that", "issued a warning that".
+_SPEECH_ACT_VERBS = frozenset({"make", "issue", "repeat", "reiterate", "renew", "voice", "deliver", "offer",
+                               "give", "release", "publish", "file", "level", "lodge", "post"})
+
+
+def _nominal_clause(noun: Token) -> Token | None:
+    """The clause a speech-act noun reports ("the ministry's warning that the dam could fail": fail; "his pledge
+    to cut taxes": cut), None when the noun is no nominal cue or has no such clause. A relative clause ("the
+    claim that he made") is none, and neither is a negated or denied act's noun without a clause."""
+    wanted = nominal_cues().get(noun.lemma_.lower())
+    if not wanted:
+        return None
+    doc = noun.doc
+    between = {noun.i} | {t.i for c in noun.rights if c.dep_ == "prep" for t in c.subtree}  # "allegations by X"
+    for clause in noun.rights:
+        if clause.dep_ not in ("acl", "ccomp") or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        first = doc[clause.left_edge.i]
+        if not all(k in between for k in range(noun.i, first.i)):
+            continue
+        if "that" in wanted and first.lower_ == "that":
+            fills = _SUBJECTS if first.dep_ in _SUBJECTS else ("dobj",) if first.dep_ in ("dobj", "pobj") else ()
+            if fills and not any(c.dep_ in fills for c in clause.children if c.i != first.i):
+                continue  # "the claim that was made", "the claim that he made": "that" fills a gap, a relative
+            return clause
+        if "to" in wanted and first.lower_ == "to" and first.dep_ == "aux":
+            return clause  # "his pledge to cut taxes"
+    return None
 
 
 def _cue_range(doc: Doc, verb: Token) -> tuple[int, int]:
@@ -248,6 +290,8 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
         return None
     if cue.kind == "colon":
         return _noun_phrase(doc, cue.head, index)
+    if cue.kind == "noun":
+        return _nominal_speaker(doc, cue.head, index)
     verb = cue.head
     fallback = None
     for _ in range(5):  # "She smiled and said", "..., saying", "ended by saying": the subject it is joined to
@@ -273,6 +317,28 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
             if subject is not None and (index.type_at(subject.i) == "PERSON" or subject.lower_ in _PRONOUN_GENDER):
                 return _noun_phrase(doc, subject, index)
     return _adjacent_speaker(doc, cue, inside, index)
+
+
+def _nominal_speaker(doc: Doc, noun: Token, index: _Entities) -> tuple[int, int] | None:
+    """Whose speech act a nominal cue names: its possessor ("the ministry's warning", "his pledge"), the agent
+    after it ("allegations by prosecutors", "warnings from his attorney"), or the subject of the verb that
+    performs it ("Ruiz repeated her claim that ..."); None when the text gives nobody ("reports that ...")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return _noun_phrase(doc, child, index)
+    for child in noun.lefts:  # "Trump charges that ..." (a headline's verb taken for a noun)
+        if child.dep_ == "compound" and index.type_at(child.i) in ("PERSON", "ORG", "GPE", "NORP"):
+            return index.mention_tokens[child.i]
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < noun.i + 3:
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _noun_phrase(doc, pobj, index)
+    if noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in _SPEECH_ACT_VERBS:
+        subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return _noun_phrase(doc, subject, index)
+    return None
 
 
 def _adjacent_speaker(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Entities):
@@ -506,19 +572,26 @@ def _rule_content(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
     """The reported content of a cue as the rules find it from the parse, as a token range."""
     verb = cue.head
     sent = verb.sent
-    if cue.kind == "phrase":  # "According to X, Y." / "Y, according to X."
-        pp = doc[cue.start:cue.end]
-        phrase_start = pp.start
-        phrase_end = max([t.i for t in pp.root.subtree] + [cue.end - 1]) + 1
-        for child in doc[cue.end - 1].children:
-            phrase_end = max(phrase_end, child.right_edge.i + 1)
-        if phrase_start - sent.start <= 1:
+    if cue.kind == "phrase":  # "According to X, Y." / "Y, according to X." / "X, according to Y, Z."
+        phrase_start, phrase_end = _phrase_bounds(doc, cue)
+        last = sent.end
+        while last > phrase_end and (doc[last - 1].is_punct or doc[last - 1].is_space):
+            last -= 1
+        opener = all(t.dep_ == "cc" or t.is_punct or t.lower_ in ("and", "but", "yet", "so")
+                     for t in doc[sent.start:phrase_start])
+        if opener:
             start, end = phrase_end, sent.end
-        else:
+        elif phrase_end >= last or not any(t.pos_ in ("VERB", "AUX") for t in doc[phrase_end:last]):
+            # "Y, according to X." / "Y, according to X, more than twice the forecast": what follows is no clause
             start, end = sent.start, phrase_start
+        else:  # the phrase interrupts the report: the caller splits the sentence around it
+            start, end = sent.start, sent.end
         return _trim_content(doc, start, end)
     if cue.kind == "colon":
         return None
+    if cue.kind == "noun":  # "the ministry's warning that the dam could fail"
+        clause = _nominal_clause(verb)
+        return _trim_content(doc, *_clause(doc, clause)) if clause is not None else None
     headline = _headline_rest(doc, cue, text)
     if headline is not None:
         return headline
@@ -552,6 +625,8 @@ def _rule_content(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
         # "urged Turkey to withdraw", "vowed to protect the border", "threatened not to attend"
         start = min(obj.left_edge.i, xcomp.left_edge.i) if obj is not None else xcomp.left_edge.i
         return _trim_content(doc, start, _clause(doc, xcomp)[1])
+    if obj is not None and _nominal_clause(obj) is not None:
+        return None  # "repeated her claim that ...": the noun's own report, with the verb's subject its speaker
     if obj is not None and speech_verbs().get(verb.lemma_.lower()) == "content":
         # "announced a series of new steps", "described the plan as “reckless”": the object and what the verb
         # says of it, up to a comma (not the addressee of "told")
@@ -637,11 +712,46 @@ def _before_closing_cue(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return content
 
 
+def _phrase_bounds(doc: Doc, cue: _Cue) -> tuple[int, int]:
+    """The token range of a phrase cue with its source: "according to the survey", "according to Ana Ruiz, a
+    spokeswoman for the union": up to the comma, dash or sentence end that closes it."""
+    sent = doc[cue.start].sent
+    tail = sent.end  # the sentence without its closing punctuation and space
+    while tail > cue.end and (doc[tail - 1].is_punct or doc[tail - 1].is_space):
+        tail -= 1
+    k = cue.end
+    while k < sent.end:
+        t = doc[k]
+        if t.text == "(":  # "according to the Alliance to Reclaim Our Schools (AROS)"
+            close = next((j for j in range(k + 1, sent.end) if doc[j].text == ")"), None)
+            if close is not None:
+                k = close + 1
+                continue
+        if t.text in (",", "—", "–", "--", ";", ":", "(", ")"):
+            if t.text == "," and k + 1 < sent.end:
+                a = doc[k + 1]  # the phrase that starts after the comma
+                while a.head.i != a.i and a.head.left_edge.i == k + 1:
+                    a = a.head
+                after = a.right_edge.i + 1
+                if cue.start <= a.head.i < k and (a.dep_ == "appos" and a.pos_ in ("NOUN", "PROPN")
+                                                  or a.dep_ in ("relcl", "acl")) \
+                        and (after >= tail or doc[after].text in (",", "—", "–", "--")):
+                    # the source's appositive or relative clause: "according to Ana Ruiz, a spokeswoman for the
+                    # union,", "according to aides, who were candid about his chances"
+                    k = min(after, sent.end)
+                    continue
+            break
+        k += 1
+    return cue.start, min(k, sent.end)
+
+
 def _that_clause_in_phrase(verb: Token) -> Token | None:
     """A that-clause the parser hung on a noun of the cue's own phrase: "said during a news conference that
-    he may wait" (parsed as a relative clause of "conference")."""
+    he may wait" (parsed as a relative clause of "conference"), or on the addressee: "told a meeting of island
+    leaders that few people understood ..."."""
+    addressee = speech_verbs().get(verb.lemma_.lower()) == "yes"
     for prep in verb.rights:
-        if prep.dep_ != "prep":
+        if prep.dep_ != "prep" and not (addressee and prep.dep_ in ("dobj", "dative")):
             continue
         for token in prep.subtree:
             if token.dep_ in ("relcl", "acl") and token.pos_ in ("VERB", "AUX") and any(
@@ -695,7 +805,8 @@ def _trim_content(doc: Doc, start: int, end: int, need_verb: bool = True) -> tup
         end -= 1
     if end - start < (3 if need_verb else 2) or (need_verb and not any(t.pos_ in ("VERB", "AUX") for t in doc[start:end])):
         return None  # a reported clause has a verb: "said so", "said on Tuesday" are not quotes
-    if doc[end - 1].pos_ == "VERB" and doc[end - 1].lemma_.lower() in speech_verbs():
+    if doc[end - 1].pos_ == "VERB" and doc[end - 1].tag_ in ("VBD", "VBZ", "VBP") \
+            and doc[end - 1].lemma_.lower() in speech_verbs():
         return None  # "..., officials said" parsed as the content of another cue
     return _after_dateline(doc, start, end)
 
@@ -726,12 +837,19 @@ def _around_cue(doc: Doc, text: str, cue: _Cue, start: int, end: int) -> list[tu
     """A report interrupted by its cue clause set off by commas ("The trouble, Frank writes, began in 1970"):
     the two pieces around the clause; None when the cue is not such a parenthetical."""
     verb = cue.head
-    left, right = _clause_bounds(doc, verb)
-    if verb.dep_ not in ("parataxis", "ccomp") or left == 0 or right + 1 >= len(doc) \
-            or doc[left - 1].text != "," or doc[right + 1].text != ",":
-        return None
+    if cue.kind == "phrase":  # "The next day, according to Moyo, the firm made further demands."
+        left, right = _phrase_bounds(doc, cue)
+        right -= 1
+        if left == 0 or right + 1 >= len(doc) or doc[left - 1].text not in (",", "—", "–", "--") \
+                or doc[right + 1].text not in (",", "—", "–", "--"):
+            return None
+    else:
+        left, right = _clause_bounds(doc, verb)
+        if verb.dep_ not in ("parataxis", "ccomp") or left == 0 or right + 1 >= len(doc) \
+                or doc[left - 1].text != "," or doc[right + 1].text != ",":
+            return None
     first_end = doc[left - 1].idx
-    second_start = doc[right + 1].idx + 1
+    second_start = doc[right + 1].idx + len(doc[right + 1])
     while first_end > start and text[first_end - 1].isspace():
         first_end -= 1
     while second_start < end and text[second_start].isspace():
@@ -895,8 +1013,10 @@ def _report(doc: Doc, cue: _Cue, direct: list[_Found], index: _Entities, text: s
     if not inside and cue.head.i in claimed:
         return _CLAIMED
     speaker = _speaker_of(doc, cue, content if len(pieces) == 1 else None, index)
-    if speaker is not None and len(pieces) == 1 and start_char <= doc[speaker[0]].idx < end_char:
+    if speaker is not None and any(a <= doc[speaker[0]].idx < b for a, b in pieces):
         return None  # what is said does not hold its own speaker
+    if speaker is None and cue.kind == "noun":
+        return None  # "reports that ...", "the allegation that ...": a rumour the text gives nobody for
     after = _token_range(doc, inside[0].pieces[-1][1], end_char) if inside else None
     if after is not None and doc[cue.start].idx >= end_char and start_char == inside[0].pieces[0][0] and any(
             index.type_at(k) == "PERSON" for k in range(*after)):
