@@ -376,3 +376,24 @@ def test_report_may_end_with_a_speech_verb_that_is_no_cue(extract_record):
     q = only(extract_record("Both Carla Mendez and Tomas Oyelaran say the network's editors never told them "
                             "what to say."))
     assert q.cue.text == "say" and q.content.text == "the network's editors never told them what to say"
+
+
+def test_dateline_is_not_the_speaker(extract_record):
+    q = only(extract_record("ANKARA, Turkey (AP) — Foreign Minister Selin Aksoy said Friday that Turkey remained "
+                            "committed to the ceasefire."))
+    assert q.speaker.text == "Selin Aksoy" and q.speaker_name == "Selin Aksoy"
+    assert q.content.text == "Turkey remained committed to the ceasefire"
+
+
+def test_headline_role_resolves_to_the_holder_the_story_names_later(extract_record):
+    record = extract_record("Kenyan Minister Says Drought Aid Will Reach Turkana by March\n\n"
+                            "NAIROBI, Kenya — Kenya's agriculture minister, Wanjiru Kamau, told lawmakers on "
+                            "Tuesday that food shipments would reach Turkana county by March.")
+    headline = next(q for q in record.quotes if q.cue.text == "Says")
+    assert headline.speaker.text == "Kenyan Minister" and headline.speaker_name == "Wanjiru Kamau"
+
+
+def test_group_speaker_span_leaves_out_its_relative_clause(extract_record):
+    q = only(extract_record("Senior officials at two charities, who spoke on condition of anonymity, said the "
+                            "shipments would cover barely half of what was needed."))
+    assert q.speaker.text == "Senior officials at two charities" and q.speaker_entity is None

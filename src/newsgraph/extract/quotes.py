@@ -295,7 +295,11 @@ def _speaker_of(doc: Doc, cue: _Cue, inside: tuple[int, int] | None, index: _Ent
     verb = cue.head
     fallback = None
     for _ in range(5):  # "She smiled and said", "..., saying", "ended by saying": the subject it is joined to
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and not _within(c.i, inside)), None)
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and not _within(c.i, inside)]
+        subject = subjects[0] if subjects else None
+        if len(subjects) > 1 and subjects[1].i < verb.i and any(
+                t.text in ("—", "–", "--") for t in doc[subjects[0].i:subjects[1].i]):
+            subject = subjects[1]  # a dateline taken for a subject: "ANKARA, Turkey (AP) — Minister Selin Aksoy said"
         if subject is not None and subject.dep_ == "expl":
             return None
         if subject is not None and (verb is cue.head or verb.dep_ not in ("ccomp", "xcomp")
@@ -388,7 +392,12 @@ def _noun_phrase(doc: Doc, head: Token, index: _Entities) -> tuple[int, int]:
     end = head.i + 1
     for child in head.rights:
         if child.dep_ in ("compound", "flat") or (child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with")):
-            end = max(end, child.right_edge.i + 1)
+            edge = child.right_edge.i + 1
+            for k in range(child.i + 1, edge - 1):  # "officials at two charities, who spoke ...": not the clause
+                if doc[k].text == "," and (doc[k + 1].tag_ in ("WP", "WDT", "WP$") or doc[k + 1].dep_ in ("relcl", "acl")):
+                    edge = k
+                    break
+            end = max(end, edge)
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].text in {"'s", "’s"}):
         end -= 1
     while start < end - 1 and doc[start].is_punct:
@@ -1077,8 +1086,9 @@ def _resolve_span(doc: Doc, span: tuple[int, int], index: _Entities, last_speake
         return _organization_antecedent(doc, start, index)
     if low in _GROUP_PRONOUNS or head.tag_ in ("NNS", "NNPS"):
         return None  # "they", "officials", "sources": a group, not one entity
-    if any(t.lower_ == "the" for t in doc[start:end]) or any(t.dep_ == "poss" for t in doc[start:end]):
-        return _nominal(doc, start, head, index)
+    if any(t.lower_ == "the" for t in doc[start:end]) or any(t.dep_ == "poss" for t in doc[start:end]) \
+            or _paragraph_of(doc[start].idx, index.paragraphs) == 0 and head.is_title:
+        return _nominal(doc, start, head, index)  # "the general", "Turkey's minister", a headline's "Kenyan Minister"
     return None
 
 
@@ -1124,6 +1134,10 @@ def _nominal(doc: Doc, before: int, head: Token, index: _Entities) -> str | None
     """ "the general" → the person whose roles name that title; "the ministry" → the organization so named."""
     noun = head.lemma_.lower()
     earlier = [e for i, e in reversed(index.mentions) if i < before]
+    if _paragraph_of(doc[before].idx, index.paragraphs) <= 1:
+        # a headline or lede names the role before the person: "Kenyan Minister Says ..." / "NAIROBI — Kenya's
+        # agriculture minister, Wanjiru Kamau, told ...": the holder named later
+        earlier += [e for i, e in index.mentions if i >= before]
     if noun in lex.titles() or head.lower_ in lex.titles():
         for entity in earlier:
             if index.types.get(entity) == "PERSON" and any(
