@@ -214,3 +214,11 @@ def test_bodies_named_after_a_country_possessive(extract_record):
                             "denied it.")
     ministries = sorted((e.name, e.country) for e in record.entities if e.type == "ORG")
     assert ministries == [("Defense Ministry", "RUS"), ("Defense Ministry", "UKR")]
+
+
+def test_a_body_named_only_by_title_words_is_still_an_organization(extract_record):
+    record = extract_record("The Interior Ministry said on Monday that three suspects had been arrested in Mombasa. "
+                            "The ministry added that a fourth man was being sought.")
+    (ministry,) = [e for e in record.entities if e.type == "ORG"]
+    assert ministry.name == "Interior Ministry"
+    assert [q.speaker_name for q in record.quotes] == ["Interior Ministry", "Interior Ministry"]

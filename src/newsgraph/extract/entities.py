@@ -220,8 +220,9 @@ def _split_title(doc: Doc, ctx: _Context, start: int, end: int, label: str,
     An organization that merely opens with a title word ("General Harbor") is left whole unless the title is
     abbreviated, the rest is a full name, or the rest is a name the model tags as a person elsewhere."""
     start, end = _trim(doc, start, end)
-    if start >= end or _only_title_words(doc, start, end):
-        return []
+    if start >= end or _only_title_words(doc, start, end) and not (
+            label == "ORG" and doc[end - 1].lower_ in lex.org_words()):
+        return []  # a bare title ("Defense Secretary"), but a body is kept: "the Interior Ministry"
     for i in range(start, end):
         j = ctx.title_at.get(i)
         if j is None or j > end or not _is_capitalized(doc[i]):
@@ -378,10 +379,16 @@ def _possessive_organizations(doc: Doc, mentions: list[_Mention]) -> list[_Menti
     """Bodies named after a country's possessive that the model left untagged: "Russia's Defense Ministry",
     "Kenya's Supreme Court" (capitalized words ending in an organization word)."""
     covered = _covered(mentions, len(doc))
+    bodies = {m.start: m for m in mentions if m.label == "ORG"}
     added = []
     for m in mentions:
         k = m.end
         if m.label != "GPE" or k + 1 >= len(doc) or doc[k].text not in _POSSESSIVE:
+            continue
+        tagged = bodies.get(k + 1)
+        if tagged is not None:  # the model tagged the body itself: it is still that country's
+            if tagged.country is None and doc[tagged.end - 1].lower_ in lex.org_words():
+                tagged.country = lex.country_code(doc[m.start:m.end].text)
             continue
         end = k + 1
         while end < len(doc) and not covered[end] and doc[end].text[:1].isupper() and doc[end].is_alpha \
