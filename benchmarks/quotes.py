@@ -130,8 +130,8 @@ def is_direct(text: str, pieces: Sequence[Piece]) -> bool:
     return bool(inner) and opens and closes
 
 
-def is_pronoun(text: str) -> bool:
-    return text.strip().lower() in PRONOUNS
+def is_pronoun(text: str, pronouns: frozenset[str] = PRONOUNS) -> bool:
+    return text.strip().lower() in pronouns
 
 
 # Matching ------------------------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def speaker_counts(text: str, gold: Sequence[Unit], pred: Sequence[Unit], pairs:
 
 
 def _pronoun_source(text: str, unit: Unit, pronouns: frozenset[str] = PRONOUNS) -> bool:
-    return bool(unit.source) and polnear.pieces_text(text, list(unit.source)).strip().lower() in pronouns
+    return bool(unit.source) and is_pronoun(polnear.pieces_text(text, list(unit.source)), pronouns)
 
 
 def kind_counts(gold: Sequence[Unit], pairs: Sequence[Pair]) -> Counter[str]:

@@ -120,7 +120,9 @@ def end_candidates(doc: Doc, start: int, end: int, cue: Token | None = None) -> 
 def _next_report(doc: Doc, cue: Token, end: int, last: int) -> int | None:
     """Where another speech verb's clause starts after the rules' end ("urges her husband to come out and
     repeatedly says ...", "..., meddling the congressman said is ..."): no candidate runs into a second report."""
-    verbs = _speech_verbs()
+    from .quotes import speech_verbs  # the quote rules' own lexicon (imported here: quotes imports this module)
+
+    verbs = speech_verbs()
     for k in range(end, last):
         t = doc[k]
         if t.i != cue.i and t.pos_ == "VERB" and t.lemma_.lower() in verbs and t.tag_ != "VBN" and not any(
@@ -131,12 +133,6 @@ def _next_report(doc: Doc, cue: Token, end: int, last: int) -> int | None:
                 cut -= 1
             return cut
     return None
-
-
-@lru_cache(maxsize=1)
-def _speech_verbs() -> frozenset[str]:
-    from newsgraph import lexicons
-    return frozenset(row["verb"] for row in lexicons.data_rows("speech_verbs.tsv"))
 
 
 def _inside_word(doc: Doc, k: int) -> bool:

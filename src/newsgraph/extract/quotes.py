@@ -583,9 +583,7 @@ def _rule_content(doc: Doc, cue: _Cue, text: str) -> tuple[int, int] | None:
     sent = verb.sent
     if cue.kind == "phrase":  # "According to X, Y." / "Y, according to X." / "X, according to Y, Z."
         phrase_start, phrase_end = _phrase_bounds(doc, cue)
-        last = sent.end
-        while last > phrase_end and (doc[last - 1].is_punct or doc[last - 1].is_space):
-            last -= 1
+        last = _words_end(doc, phrase_end, sent.end)
         opener = all(t.dep_ == "cc" or t.is_punct or t.lower_ in ("and", "but", "yet", "so")
                      for t in doc[sent.start:phrase_start])
         if opener:
@@ -721,13 +719,18 @@ def _before_closing_cue(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return content
 
 
+def _words_end(doc: Doc, floor: int, end: int) -> int:
+    """``end`` without the punctuation and space that close ``doc[floor:end]``."""
+    while end > floor and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return end
+
+
 def _phrase_bounds(doc: Doc, cue: _Cue) -> tuple[int, int]:
     """The token range of a phrase cue with its source: "according to the survey", "according to Ana Ruiz, a
     spokeswoman for the union": up to the comma, dash or sentence end that closes it."""
     sent = doc[cue.start].sent
-    tail = sent.end  # the sentence without its closing punctuation and space
-    while tail > cue.end and (doc[tail - 1].is_punct or doc[tail - 1].is_space):
-        tail -= 1
+    tail = _words_end(doc, cue.end, sent.end)  # the sentence without its closing punctuation and space
     k = cue.end
     while k < sent.end:
         t = doc[k]
